@@ -1,0 +1,43 @@
+# Dependencies come from Debian only. A missing one stops configuration with
+# the name of the package that provides it.
+find_package(PkgConfig)
+if(NOT PkgConfig_FOUND)
+  message(FATAL_ERROR "pkg-config not found: apt-get install -y pkg-config")
+endif()
+
+function(ikevpn_require_pkg target module debian_pkg)
+  pkg_check_modules(${target} IMPORTED_TARGET GLOBAL ${module})
+  if(NOT ${target}_FOUND)
+    message(FATAL_ERROR "${module} not found: apt-get install -y ${debian_pkg}")
+  endif()
+endfunction()
+
+ikevpn_require_pkg(OPENSSL "libcrypto>=3.0" libssl-dev)
+ikevpn_require_pkg(LIBNL "libnl-3.0" libnl-3-dev)
+ikevpn_require_pkg(LIBNL_ROUTE "libnl-route-3.0" libnl-route-3-dev)
+ikevpn_require_pkg(LIBNL_XFRM "libnl-xfrm-3.0" libnl-xfrm-3-dev)
+ikevpn_require_pkg(SDBUSCPP "sdbus-c++>=1.2" libsdbus-c++-dev)
+ikevpn_require_pkg(LIBSYSTEMD "libsystemd" libsystemd-dev)
+
+find_package(Boost 1.74 COMPONENTS program_options)
+if(NOT Boost_FOUND)
+  message(FATAL_ERROR "Boost.Program_options not found: apt-get install -y libboost-program-options-dev")
+endif()
+
+find_program(SDBUSCPP_XML2CPP sdbus-c++-xml2cpp)
+if(NOT SDBUSCPP_XML2CPP)
+  message(FATAL_ERROR "sdbus-c++-xml2cpp not found: apt-get install -y libsdbus-c++-bin")
+endif()
+
+if(IKEVPN_TESTS)
+  find_package(GTest)
+  if(NOT GTest_FOUND)
+    message(FATAL_ERROR "GoogleTest not found: apt-get install -y libgtest-dev libgmock-dev")
+  endif()
+endif()
+if(IKEVPN_BENCH AND NOT IKEVPN_FUZZ)
+  find_package(benchmark)
+  if(NOT benchmark_FOUND)
+    message(FATAL_ERROR "Google Benchmark not found: apt-get install -y libbenchmark-dev")
+  endif()
+endif()

@@ -1,0 +1,12 @@
+# Warnings for project code only (added per target via ikevpn_warnings()).
+function(ikevpn_warnings target)
+  target_compile_options(${target} PRIVATE -Wall -Wextra -Werror -Wno-missing-field-initializers)
+endfunction()
+
+# ikevpn_library(NAME SOURCES ... DEPS ...): a static library of project code.
+function(ikevpn_library name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS" ${ARGN})
+  add_library(${name} STATIC ${ARG_SOURCES})
+  target_link_libraries(${name} PUBLIC ${ARG_DEPS})
+  ikevpn_warnings(${name})
+endfunction()
