@@ -1,0 +1,133 @@
+// ControlApi: what the control frontends (D-Bus service, and through it
+// ikevpnctl and the NetworkManager plugin) may see and do. Implemented by the
+// daemon on top of the IKE engine; every call runs on the daemon's event
+// loop. Frontends never reach into the engine directly.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "daemon/base/ip_address.h"
+#include "daemon/base/status.h"
+
+namespace ikevpn::api {
+
+enum class ConnectionState : uint8_t {
+  kDown,        // no IKE_SA
+  kConnecting,  // IKE_SA or first CHILD_SA being negotiated
+  kUp,          // at least one CHILD_SA installed
+  kClosing,     // Delete in progress
+};
+std::string_view ToString(ConnectionState s);
+
+struct ConnectionInfo {
+  std::string name;
+  ConnectionState state = ConnectionState::kDown;
+  std::vector<std::string> local_addrs;   // as configured ("%any", hostnames allowed)
+  std::vector<std::string> remote_addrs;
+  std::string local_id;
+  std::string remote_id;
+  std::string auth;           // "psk" or "pubkey"
+  std::string interface;      // "ipsec0"
+  uint32_t if_id = 0;
+  std::string start_action;   // "none", "start", "trap"
+  std::string ike_proposals;  // as configured
+  std::string esp_proposals;
+  std::vector<std::string> local_ts;
+  std::vector<std::string> remote_ts;
+  uint32_t ike_sas = 0;
+  uint32_t child_sas = 0;
+};
+
+struct IkeSaInfo {
+  uint64_t id = 0;  // unique for the daemon's lifetime
+  std::string connection;
+  std::string state;  // IkeSa state name
+  bool initiator = false;
+  Endpoint local;
+  Endpoint remote;
+  std::string local_id;
+  std::string remote_id;
+  uint64_t spi_i = 0;
+  uint64_t spi_r = 0;
+  std::string algorithms;  // "AES_GCM_16_256/PRF_HMAC_SHA2_384/CURVE_25519"
+  bool nat_local = false;
+  bool nat_remote = false;
+  int64_t established = 0;  // wall-clock seconds; 0 = not yet
+  int64_t rekey_at = 0;     // wall-clock seconds; 0 = never
+  std::vector<Prefix> virtual_ips;  // assigned to us (client) or to the peer (gateway)
+  std::vector<IpAddress> dns;       // received in CP (client)
+};
+
+struct ChildSaInfo {
+  uint64_t id = 0;
+  uint64_t ike_sa_id = 0;
+  std::string connection;
+  std::string state;
+  uint32_t spi_in = 0;
+  uint32_t spi_out = 0;
+  std::string mode;  // "tunnel" / "transport"
+  std::vector<std::string> local_ts;
+  std::vector<std::string> remote_ts;
+  std::string algorithms;
+  std::string interface;
+  uint32_t if_id = 0;
+  uint64_t bytes_in = 0, bytes_out = 0, packets_in = 0, packets_out = 0;
+  int64_t established = 0;
+  int64_t rekey_at = 0;
+};
+
+enum class EventKind : uint8_t {
+  kConnectionState,  // connection state changed
+  kIkeSaUp,
+  kIkeSaDown,
+  kIkeSaRekeyed,
+  kChildSaUp,
+  kChildSaDown,
+  kChildSaRekeyed,
+  kFailed,   // an attempt failed (reason says why)
+  kReloaded,
+};
+std::string_view ToString(EventKind k);
+
+struct Event {
+  EventKind kind = EventKind::kConnectionState;
+  std::string connection;
+  ConnectionState state = ConnectionState::kDown;  // for kConnectionState
+  uint64_t ike_sa_id = 0;
+  uint64_t child_sa_id = 0;  // for CHILD events
+  uint64_t new_sa_id = 0;    // for rekeyed: the successor
+  std::string reason;        // for kFailed / down: "AUTHENTICATION_FAILED", "DPD timeout", ...
+  // Failure class for frontends: true when the peer rejected our credentials.
+  bool auth_failure = false;
+};
+
+class ControlApi {
+ public:
+  virtual ~ControlApi() = default;
+
+  virtual std::vector<ConnectionInfo> ListConnections() const = 0;
+  virtual std::vector<IkeSaInfo> ListIkeSas() const = 0;
+  virtual std::vector<ChildSaInfo> ListChildSas() const = 0;
+
+  // Starts the connection. `done` runs once: OK when its first CHILD_SA is
+  // installed, or the error (kNotFound: no such connection; kAuthFailed;
+  // kUnsupported: no proposal chosen; kRetry: timeout; ...). If it is up
+  // already, `done` runs at once with OK.
+  virtual void Up(const std::string& name, std::function<void(Status)> done) = 0;
+  // Deletes the connection's SAs (INFORMATIONAL Delete). kNotFound if unknown.
+  virtual Status Down(const std::string& name) = 0;
+  // Deletes one IKE_SA by id (and its CHILD_SAs).
+  virtual Status Terminate(uint64_t ike_sa_id) = 0;
+  // Re-reads the configuration. On error nothing changes and the error says
+  // file:line: what.
+  virtual Status Reload() = 0;
+
+  // Every event, in order, until the returned token is passed to Unsubscribe.
+  virtual uint64_t Subscribe(std::function<void(const Event&)> fn) = 0;
+  virtual void Unsubscribe(uint64_t token) = 0;
+};
+
+}  // namespace ikevpn::api
