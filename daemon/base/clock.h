@@ -37,6 +37,11 @@ class FakeClock final : public Clock {
     return wall_ + std::chrono::duration_cast<std::chrono::seconds>(now_.time_since_epoch()).count();
   }
   void Advance(Duration d) { now_ += d; }
+  // Moves the wall clock to `wall_seconds` (certificate validity tests);
+  // the monotonic clock and its timers stay where they are.
+  void SetWallSeconds(int64_t wall_seconds) {
+    wall_ = wall_seconds - std::chrono::duration_cast<std::chrono::seconds>(now_.time_since_epoch()).count();
+  }
 
  private:
   TimePoint now_{};

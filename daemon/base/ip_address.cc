@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 
+#include <algorithm>
 #include <cstring>
 
 namespace ikevpn {
@@ -56,7 +57,9 @@ IpAddress IpAddress::Any(Family f) {
 IpAddress IpAddress::Max(Family f) {
   IpAddress a;
   a.family_ = f;
-  a.b_.fill(0xff);
+  // Only the family's bytes: the rest stay zero so equality with a parsed
+  // 255.255.255.255 holds.
+  std::fill(a.b_.begin(), a.b_.begin() + static_cast<std::ptrdiff_t>(a.size()), 0xff);
   return a;
 }
 

@@ -79,8 +79,16 @@ class LogLine {
 
 }  // namespace ikevpn
 
-#define IKEVPN_LOG(subsys, level)                                              \
-  if (!::ikevpn::Log::Enabled(::ikevpn::Subsys::subsys, ::ikevpn::LogLevel::level)) \
-    ;                                                                          \
-  else                                                                         \
-    ::ikevpn::LogLine(::ikevpn::Subsys::subsys, ::ikevpn::LogLevel::level).stream()
+// Turns the stream expression into void so both branches of ?: match
+// (the glog idiom; safe inside an unbraced if/else).
+namespace ikevpn {
+struct LogVoidify {
+  void operator&(std::ostream&) {}
+};
+}  // namespace ikevpn
+
+#define IKEVPN_LOG(subsys, level)                                                        \
+  !::ikevpn::Log::Enabled(::ikevpn::Subsys::subsys, ::ikevpn::LogLevel::level)           \
+      ? (void)0                                                                          \
+      : ::ikevpn::LogVoidify() &                                                         \
+            ::ikevpn::LogLine(::ikevpn::Subsys::subsys, ::ikevpn::LogLevel::level).stream()

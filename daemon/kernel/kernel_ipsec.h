@@ -155,6 +155,10 @@ class KernelIpsec {
   // `ike_rx` on the daemon's loop. Sockets on port 500 get IKE bypass
   // policies where the backend needs them.
   virtual Status AttachIkeSocket(int fd, uint16_t port, IkeDatagramHandler ike_rx) = 0;
+  // True if the backend reads the NAT-T sockets given to AttachIkeSocket
+  // itself (the daemon must then not read them); false if the daemon keeps
+  // reading every IKE socket.
+  virtual bool ReadsEncapSockets() const { return false; }
 
   // Removes everything this backend installed (shutdown), or everything a
   // crashed earlier run left behind (start). Idempotent.

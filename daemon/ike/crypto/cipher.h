@@ -37,6 +37,14 @@ class Cipher {
   static Result<std::unique_ptr<Cipher>> Create(const CipherSpec& spec, const SecretBytes& encr_key,
                                                 const SecretBytes& integ_key);
 
+  // As Create, but the OpenSSL context (about 1 KB for AES-GCM) is built
+  // for each Seal/Open and freed after it: the object keeps only the spec
+  // and the keys (~150 bytes). For rarely used ciphers whose count is large
+  // (an IKE SA's SK payload protection, 100,000 SAs on a gateway); never
+  // for a datapath.
+  static Result<std::unique_ptr<Cipher>> CreateOnDemand(const CipherSpec& spec, const SecretBytes& encr_key,
+                                                        const SecretBytes& integ_key);
+
   // Key material lengths to take from prf+ / KEYMAT for this spec.
   static Result<size_t> EncrKeySize(const CipherSpec& spec);
   static Result<size_t> IntegKeySize(ike::IntegId integ);

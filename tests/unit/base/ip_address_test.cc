@@ -77,3 +77,16 @@ TEST(TrafficSelector, ParseIntersectAndPrefix) {
 
 }  // namespace
 }  // namespace ikevpn
+
+namespace ikevpn {
+namespace {
+
+TEST(TrafficSelector, AllOfAFamilyEqualsTheParsedPrefix) {
+  EXPECT_EQ(TrafficSelector::All(IpAddress::Family::kV4), *TrafficSelector::Parse("0.0.0.0/0"));
+  EXPECT_TRUE(TrafficSelector::All(IpAddress::Family::kV4).IsPrefix());
+  EXPECT_EQ(TrafficSelector::All(IpAddress::Family::kV4).ToString(), "0.0.0.0/0");
+  EXPECT_EQ(IpAddress::Max(IpAddress::Family::kV4), *IpAddress::Parse("255.255.255.255"));
+}
+
+}  // namespace
+}  // namespace ikevpn

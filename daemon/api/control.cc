@@ -1,0 +1,30 @@
+#include "daemon/api/control.h"
+
+namespace ikevpn::api {
+
+std::string_view ToString(ConnectionState s) {
+  switch (s) {
+    case ConnectionState::kDown: return "down";
+    case ConnectionState::kConnecting: return "connecting";
+    case ConnectionState::kUp: return "up";
+    case ConnectionState::kClosing: return "closing";
+  }
+  return "?";
+}
+
+std::string_view ToString(EventKind k) {
+  switch (k) {
+    case EventKind::kConnectionState: return "connection-state";
+    case EventKind::kIkeSaUp: return "ike-sa-up";
+    case EventKind::kIkeSaDown: return "ike-sa-down";
+    case EventKind::kIkeSaRekeyed: return "ike-sa-rekeyed";
+    case EventKind::kChildSaUp: return "child-sa-up";
+    case EventKind::kChildSaDown: return "child-sa-down";
+    case EventKind::kChildSaRekeyed: return "child-sa-rekeyed";
+    case EventKind::kFailed: return "failed";
+    case EventKind::kReloaded: return "reloaded";
+  }
+  return "?";
+}
+
+}  // namespace ikevpn::api

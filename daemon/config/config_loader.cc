@@ -1,0 +1,95 @@
+// LoadConfig and CheckConfig: the file-reading half of config_parser.h.
+#include <algorithm>
+#include <ostream>
+
+#include "daemon/config/config_parser.h"
+#include "daemon/config/file_access.h"
+#include "daemon/config/ini_reader.h"
+
+namespace ikevpn::config {
+namespace {
+
+// The identity a side uses when no *-id is set: its address, if literal.
+std::optional<Identity> EffectiveId(const std::optional<Identity>& id, const Host& host) {
+  if (id) return id;
+  if (host.kind != Host::Kind::kAddress) return std::nullopt;
+  auto b = host.address.bytes();
+  return Identity{host.address.is_v4() ? ike::IdType::kIpv4Addr : ike::IdType::kIpv6Addr,
+                  Bytes(b.begin(), b.end()), host.text};
+}
+
+void CheckPsks(const std::string& file, ParseOutcome& out) {
+  const auto& conns = out.config.connections;
+  for (size_t i = 0; i < conns.size(); ++i) {
+    const Connection& c = conns[i];
+    bool uses_psk = c.auth == AuthMethod::kPsk || c.remote_auth == AuthMethod::kPsk;
+    if (!uses_psk || c.psk) continue;
+    auto local = EffectiveId(c.local_id, c.local);
+    auto remote = EffectiveId(c.remote_id, c.remote);
+    if (out.config.secrets.FindPsk(local ? &*local : nullptr, remote ? &*remote : nullptr))
+      continue;
+    out.diags.Error(file, out.connection_lines[i],
+                    "connection '" + c.name + "': no psk for local-id " +
+                        (local ? local->text : "(any)") + " and remote-id " +
+                        (remote ? remote->text : "(any)") +
+                        " (set psk, or add one to the secrets file)");
+  }
+}
+
+}  // namespace
+
+ParseOutcome LoadConfig(const std::string& path) {
+  auto text = ReadTextFile(path);
+  if (!text.ok()) {
+    ParseOutcome out;
+    out.diags.Error(path, 0, text.status().message());
+    return out;
+  }
+  ParseOutcome out = ParseConfigText(*text, path);
+  WipeString(*text);
+  const GlobalSettings& g = out.config.global;
+  const auto& conns = out.config.connections;
+  if (std::any_of(conns.begin(), conns.end(),
+                  [](const Connection& c) { return c.psk.has_value(); })) {
+    CheckSecretFileMode(path, "holds an inline psk", g.secrets_permissions, &out.diags);
+  }
+  bool secrets_usable = true;
+  if (!g.secrets_file.empty()) {
+    std::string secrets_path = ResolvePath(path, g.secrets_file);
+    secrets_usable =
+        CheckSecretFileMode(secrets_path, "holds secrets", g.secrets_permissions, &out.diags);
+    auto secrets_text =
+        secrets_usable ? ReadTextFile(secrets_path) : Result<std::string>(std::string());
+    if (!secrets_text.ok()) {
+      out.diags.Error(secrets_path, 0, secrets_text.status().message());
+      secrets_usable = false;
+    } else if (secrets_usable) {
+      size_t errors_before = out.diags.errors.size();
+      out.config.secrets = ParseSecretsText(*secrets_text, secrets_path, &out.diags);
+      WipeString(*secrets_text);
+      secrets_usable = out.diags.errors.size() == errors_before;
+    }
+  }
+  if (secrets_usable) CheckPsks(path, out);
+  return out;
+}
+
+int CheckConfig(const std::string& path, std::ostream& out) {
+  ParseOutcome outcome = LoadConfig(path);
+  for (const Diagnostic& w : outcome.diags.warnings) {
+    Diagnostic d = w;
+    d.message = "warning: " + d.message;
+    out << d.ToString() << "\n";
+  }
+  for (const Diagnostic& e : outcome.diags.errors) out << e.ToString() << "\n";
+  size_t n = outcome.config.connections.size();
+  if (outcome.ok()) {
+    out << path << ": OK, " << n << (n == 1 ? " connection" : " connections") << "\n";
+    return 0;
+  }
+  size_t e = outcome.diags.errors.size();
+  out << path << ": " << e << (e == 1 ? " error" : " errors") << "\n";
+  return 1;
+}
+
+}  // namespace ikevpn::config

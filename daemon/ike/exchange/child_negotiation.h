@@ -1,0 +1,73 @@
+// Negotiating one CHILD_SA (RFC 7296 §1.3, §2.9, §2.17), shared by IKE_AUTH
+// (the first CHILD_SA) and CREATE_CHILD_SA (further ones and rekeys).
+//
+// Initiator: PrepareChild() allocates the inbound SPI and builds the SA and
+// TS payloads; CompleteChild() checks the answer, derives KEYMAT and
+// installs. Responder: RespondChild() does all of it for a request and
+// fills the answer (or the error notify).
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "daemon/ike/crypto/key_exchange.h"
+#include "daemon/ike/message/message.h"
+#include "daemon/ike/sa/child_sa.h"
+#include "daemon/ike/sa/ts_narrow.h"
+
+namespace ikevpn::ike {
+
+class Engine;
+class IkeSa;
+
+// Nonces and the optional PFS shared secret for KEYMAT (§2.17). In IKE_AUTH
+// these are the IKE_SA_INIT nonces and no g^ir.
+struct ChildKeyInputs {
+  ByteSpan ni;
+  ByteSpan nr;
+  const SecretBytes* g_ir = nullptr;
+};
+
+struct ChildRequest {
+  std::unique_ptr<ChildSa> child;
+  Proposals offered;  // ESP proposals carrying our SPI
+  TsPair proposed;
+};
+
+// Builds the CHILD_SA we want for the SA's connection: inbound SPI from the
+// kernel, proposals (`with_ke`: keep the KE transforms for PFS, else strip
+// them), traffic selectors.
+Result<ChildRequest> PrepareChild(Engine& engine, IkeSa& sa, bool with_ke);
+// SA, TSi, TSr and N(USE_TRANSPORT_MODE) for the request.
+void AppendChildRequest(const IkeSa& sa, const ChildRequest& req, Payloads& out);
+
+// Initiator: processes SAr2/TSi/TSr (or an error notify) of the answer,
+// installs the CHILD_SA and adds it to the IKE_SA. Returns the child.
+// On failure the allocated SPI is released and the reason returned.
+Result<ChildSa*> CompleteChild(Engine& engine, IkeSa& sa, ChildRequest& req, const Message& response,
+                               const ChildKeyInputs& keys);
+
+// Responder: selects, narrows, allocates, installs; appends SAr2, TSi, TSr
+// (or one error notify: NO_PROPOSAL_CHOSEN, TS_UNACCEPTABLE,
+// USE_TRANSPORT_MODE mismatch) to `out`. Returns the child, or the error.
+Result<ChildSa*> RespondChild(Engine& engine, IkeSa& sa, const Message& request, const ChildKeyInputs& keys,
+                              Payloads& out, bool with_ke);
+
+// Responder with PFS: the key exchange method of the proposal RespondChild
+// (with_ke) would select, kNone if no proposal is acceptable (§1.3: a KEi
+// of another method is answered with INVALID_KE_PAYLOAD naming this one).
+KeId SelectedChildKe(const IkeSa& sa, const Message& request);
+
+// Takes a CHILD_SA out of the kernel and off the SA and, unless it was a
+// rekeyed one whose successor carries on, reports it down.
+void RemoveChildSa(Engine& engine, IkeSa& sa, uint64_t child_id, const std::string& reason);
+
+// Releases an allocated but never installed SPI (the kernel's larval state).
+void ReleaseChild(Engine& engine, IkeSa& sa, ChildRequest& req);
+
+// The connection's traffic selectors for each side, "dynamic" resolved to
+// the current addresses (or virtual IPs).
+TrafficSelectors LocalSelectors(const IkeSa& sa);
+TrafficSelectors RemoteSelectors(const IkeSa& sa);
+
+}  // namespace ikevpn::ike

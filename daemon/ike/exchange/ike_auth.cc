@@ -1,0 +1,157 @@
+// IKE_AUTH (RFC 7296 §1.2, §2.15, §2.16, §2.4 INITIAL_CONTACT; certificates
+// §3.6, §3.7; signatures RFC 7427, RFC 4754).
+//
+//   Initiator                         Responder
+//   HDR, SK {IDi, [CERT,] [CERTREQ,] [IDr,] AUTH, [CP(CFG_REQUEST),]
+//            [N(INITIAL_CONTACT),] [N(USE_TRANSPORT_MODE),]
+//            SAi2, TSi, TSr}  -->
+//                                <--  HDR, SK {IDr, [CERT,] AUTH, [CP(CFG_REPLY),]
+//                                              SAr2, TSi, TSr}
+// or, authentication failed:     <--  HDR, SK {N(AUTHENTICATION_FAILED)}
+// or, IKE SA up but no CHILD_SA: <--  HDR, SK {IDr, AUTH, N(NO_PROPOSAL_CHOSEN | TS_UNACCEPTABLE)}
+#include "daemon/ike/exchange/ike_auth.h"
+
+#include "daemon/base/log.h"
+#include "daemon/ike/engine.h"
+#include "daemon/ike/exchange/authenticator.h"
+#include "daemon/ike/exchange/cert_auth.h"
+#include "daemon/ike/exchange/child_negotiation.h"
+#include "daemon/ike/exchange/exchange.h"
+#include "daemon/ike/exchange/responders.h"
+
+namespace ikevpn::ike {
+
+namespace {
+
+std::string Name(const IkeSa& sa) { return sa.connection().name + "[" + std::to_string(sa.id()) + "]"; }
+
+class IkeAuth final : public Exchange {
+ public:
+  ExchangeType type() const override { return ExchangeType::kIkeAuth; }
+  std::string_view name() const override { return "IKE_AUTH"; }
+
+  Result<Payloads> BuildRequest(Engine& engine, IkeSa& sa) override {
+    const config::Connection& c = sa.connection();
+    IKEVPN_ASSIGN_OR_RETURN(sa.local_id, OwnIdentity(engine, sa));
+    // HDR, SK {IDi, [CERT+,] [CERTREQ,] [IDr,] AUTH, ...} -->
+    Payloads p;
+    IdiPayload idi{sa.local_id.type, sa.local_id.data};
+    p.push_back(idi);
+    IKEVPN_RETURN_IF_ERROR(AppendOwnCerts(engine, sa, p));
+    if (auto req = OwnCertReq(engine, sa)) p.push_back(std::move(*req));
+    if (c.remote_id) {
+      IKEVPN_ASSIGN_OR_RETURN(config::Identity want, WithPayloadData(*c.remote_id));
+      if (!want.data.empty()) p.push_back(IdrPayload{want.type, want.data});
+    }
+    IKEVPN_ASSIGN_OR_RETURN(AuthPayload auth, BuildAuth(engine, sa, IdBody(idi.type, idi.data)));
+    p.push_back(std::move(auth));
+    // §2.4: we keep no other IKE_SA with this peer, so it may drop stale ones.
+    p.push_back(MakeNotify(NotifyType::kInitialContact));
+    if (c.mobike) p.push_back(MakeNotify(NotifyType::kMobikeSupported));
+    if (!child_) {
+      IKEVPN_ASSIGN_OR_RETURN(ChildRequest req, PrepareChild(engine, sa, /*with_ke=*/false));
+      child_ = std::move(req);
+    }
+    AppendChildRequest(sa, *child_, p);
+    return p;
+  }
+
+  ExchangeResult ProcessResponse(Engine& engine, IkeSa& sa, const Message& m) override {
+    const IdrPayload* idr = m.Find<IdrPayload>();
+    const AuthPayload* auth = m.Find<AuthPayload>();
+    if (!idr || !auth) {
+      const NotifyPayload* e = m.FirstErrorNotify();
+      Fail(engine, sa, e ? std::string(ToString(e->type)) : "IKE_AUTH response without IDr/AUTH");
+      return ExchangeResult::kDestroy;
+    }
+    config::Identity peer = IdentityOf(idr->type, idr->data);
+    sa.peer_id = peer;
+    sa.peer_id_text = peer.text;
+    if (Status s = VerifyAuth(engine, sa, m, *auth, peer); !s.ok()) {
+      Fail(engine, sa, "authentication of " + peer.text + " failed: " + s.message());
+      return ExchangeResult::kDestroy;
+    }
+    sa.peer_mobike = m.HasNotify(NotifyType::kMobikeSupported);
+    ChildKeyInputs keys{sa.auth_inputs->ni, sa.auth_inputs->nr, nullptr};
+    auto child = CompleteChild(engine, sa, *child_, m, keys);
+    sa.SetState(IkeSaState::kEstablished);
+    engine.OnIkeEstablished(sa);
+    if (!child.ok()) {
+      IKEVPN_LOG(kIke, kWarn) << "IKE_SA " << Name(sa) << ": no CHILD_SA: " << child.status().message();
+      engine.Emit({api::EventKind::kFailed, sa.connection().name, api::ConnectionState::kConnecting, sa.id(), 0, 0,
+                   child.status().message()});
+      return ExchangeResult::kFailed;
+    }
+    engine.OnChildUp(sa, **child, /*rekeyed=*/false);
+    return ExchangeResult::kDone;
+  }
+
+  void Abort(Engine& engine, IkeSa& sa) override {
+    if (child_) ReleaseChild(engine, sa, *child_);
+  }
+
+ private:
+  void Fail(Engine& engine, IkeSa& sa, const std::string& why) {
+    IKEVPN_LOG(kIke, kWarn) << "IKE_SA " << Name(sa) << ": " << why;
+    if (child_) ReleaseChild(engine, sa, *child_);
+    set_failure(why);
+  }
+
+  std::optional<ChildRequest> child_;
+};
+
+ResponderOutcome AuthFailed(const IkeSa& sa, const std::string& why) {
+  IKEVPN_LOG(kIke, kWarn) << "IKE_SA " << Name(sa) << ": " << why;
+  ResponderOutcome out;
+  out.payloads.push_back(MakeNotify(NotifyType::kAuthenticationFailed));
+  out.after = ResponderOutcome::After::kDestroy;
+  out.reason = "AUTHENTICATION_FAILED: " + why;
+  return out;
+}
+
+}  // namespace
+
+std::unique_ptr<Exchange> MakeIkeAuth() { return std::make_unique<IkeAuth>(); }
+
+ResponderOutcome RespondIkeAuth(Engine& engine, IkeSa& sa, const Message& m) {
+  if (sa.state() != IkeSaState::kAuthenticating || sa.initiator() || !sa.auth_inputs) {
+    ResponderOutcome out;
+    out.payloads.push_back(MakeNotify(NotifyType::kInvalidSyntax));
+    return out;
+  }
+  const IdiPayload* idi = m.Find<IdiPayload>();
+  const AuthPayload* auth = m.Find<AuthPayload>();
+  if (!idi || !auth) return AuthFailed(sa, "IKE_AUTH without IDi/AUTH (EAP is not supported)");
+  config::Identity peer = IdentityOf(idi->type, idi->data);
+  sa.peer_id = peer;
+  sa.peer_id_text = peer.text;
+  auto own = OwnIdentity(engine, sa);
+  if (!own.ok()) return AuthFailed(sa, "cannot name ourselves: " + own.status().message());
+  sa.local_id = std::move(own).value();
+  if (Status s = VerifyAuth(engine, sa, m, *auth, peer); !s.ok())
+    return AuthFailed(sa, "authentication of " + peer.text + " failed: " + s.message());
+  sa.peer_mobike = m.HasNotify(NotifyType::kMobikeSupported);
+
+  // <-- HDR, SK {IDr, [CERT+,] AUTH, ...}
+  ResponderOutcome out;
+  IdrPayload idr{sa.local_id.type, sa.local_id.data};
+  out.payloads.push_back(idr);
+  if (Status s = AppendOwnCerts(engine, sa, out.payloads); !s.ok())
+    return AuthFailed(sa, "cannot authenticate ourselves: " + s.message());
+  auto our_auth = BuildAuth(engine, sa, IdBody(idr.type, idr.data));
+  if (!our_auth.ok()) return AuthFailed(sa, "cannot authenticate ourselves: " + our_auth.status().message());
+  out.payloads.push_back(std::move(our_auth).value());
+  if (sa.connection().mobike) out.payloads.push_back(MakeNotify(NotifyType::kMobikeSupported));
+  ChildKeyInputs keys{sa.auth_inputs->ni, sa.auth_inputs->nr, nullptr};
+  auto child = RespondChild(engine, sa, m, keys, out.payloads, /*with_ke=*/false);
+  sa.SetState(IkeSaState::kEstablished);
+  engine.OnIkeEstablished(sa);
+  if (child.ok()) {
+    engine.OnChildUp(sa, **child, /*rekeyed=*/false);
+  } else {
+    IKEVPN_LOG(kIke, kWarn) << "IKE_SA " << Name(sa) << ": no CHILD_SA: " << child.status().message();
+  }
+  return out;
+}
+
+}  // namespace ikevpn::ike

@@ -1,0 +1,116 @@
+// INFORMATIONAL (RFC 7296 §1.4, §1.5, §2.4): Delete of the IKE SA or of
+// CHILD_SAs, and liveness checks (an empty request).
+//
+//   Initiator                         Responder
+//   HDR, SK {D(IKE)}           -->
+//                              <--    HDR, SK {}
+//   HDR, SK {D(ESP, SPIs)}     -->
+//                              <--    HDR, SK {D(ESP, SPIs of the pair)}
+//   HDR, SK {}                 -->
+//                              <--    HDR, SK {}
+#include "daemon/base/log.h"
+#include "daemon/ike/engine.h"
+#include "daemon/ike/exchange/child_negotiation.h"
+#include "daemon/ike/exchange/create_child_sa.h"
+#include "daemon/ike/exchange/exchange.h"
+#include "daemon/ike/exchange/responders.h"
+#include "daemon/ike/exchange/starters.h"
+
+namespace ikevpn::ike {
+
+namespace {
+
+std::string Name(const IkeSa& sa) { return sa.connection().name + "[" + std::to_string(sa.id()) + "]"; }
+
+class IkeDelete final : public Exchange {
+ public:
+  explicit IkeDelete(std::string reason) : reason_(std::move(reason)) {}
+  ExchangeType type() const override { return ExchangeType::kInformational; }
+  std::string_view name() const override { return "IKE_SA delete"; }
+
+  Result<Payloads> BuildRequest(Engine& engine, IkeSa& sa) override {
+    (void)engine;
+    IKEVPN_LOG(kIke, kInfo) << "deleting IKE_SA " << Name(sa) << ": " << reason_;
+    sa.SetState(IkeSaState::kDeleting);
+    return Payloads{DeletePayload{ProtocolId::kIke, {}}};
+  }
+  ExchangeResult ProcessResponse(Engine& engine, IkeSa& sa, const Message&) override {
+    engine.Destroy(sa, reason_);
+    return ExchangeResult::kDone;
+  }
+
+ private:
+  std::string reason_;
+};
+
+class ChildDelete final : public Exchange {
+ public:
+  explicit ChildDelete(uint64_t child_id) : child_id_(child_id) {}
+  ExchangeType type() const override { return ExchangeType::kInformational; }
+  std::string_view name() const override { return "CHILD_SA delete"; }
+
+  Result<Payloads> BuildRequest(Engine& engine, IkeSa& sa) override {
+    (void)engine;
+    ChildSa* c = sa.FindChild(child_id_);
+    if (!c) return Status(Code::kNotFound, "CHILD_SA already gone");
+    c->SetState(c->state() == ChildSaState::kRekeyed ? ChildSaState::kRekeyed : ChildSaState::kDeleting);
+    // §1.4.1: the SPI we receive with, i.e. the peer's outbound SPI.
+    return Payloads{DeletePayload{ProtocolId::kEsp, {c->spi_in}}};
+  }
+  ExchangeResult ProcessResponse(Engine& engine, IkeSa& sa, const Message&) override {
+    RemoveChildSa(engine, sa, child_id_, "deleted");
+    return ExchangeResult::kDone;
+  }
+  void Abort(Engine& engine, IkeSa& sa) override { RemoveChildSa(engine, sa, child_id_, "delete abandoned"); }
+
+ private:
+  uint64_t child_id_;
+};
+
+class Liveness final : public Exchange {
+ public:
+  ExchangeType type() const override { return ExchangeType::kInformational; }
+  std::string_view name() const override { return "liveness check"; }
+  Result<Payloads> BuildRequest(Engine&, IkeSa& sa) override {
+    IKEVPN_LOG(kIke, kDebug) << "IKE_SA " << Name(sa) << ": checking liveness";
+    return Payloads{};
+  }
+  ExchangeResult ProcessResponse(Engine&, IkeSa&, const Message&) override { return ExchangeResult::kDone; }
+};
+
+}  // namespace
+
+std::unique_ptr<Exchange> MakeIkeDelete(std::string reason) { return std::make_unique<IkeDelete>(std::move(reason)); }
+std::unique_ptr<Exchange> MakeChildDelete(uint64_t child_id) { return std::make_unique<ChildDelete>(child_id); }
+std::unique_ptr<Exchange> MakeLiveness() { return std::make_unique<Liveness>(); }
+
+ResponderOutcome RespondInformational(Engine& engine, IkeSa& sa, const Message& m) {
+  ResponderOutcome out;
+  for (const DeletePayload* d : m.All<DeletePayload>()) {
+    if (d->protocol == ProtocolId::kIke) {
+      // §1.4.1: answer with an empty INFORMATIONAL, then the SA is gone.
+      OnPeerDeletesIkeSa(engine, sa);
+      out.payloads.clear();
+      out.after = ResponderOutcome::After::kDestroy;
+      out.reason = "deleted by the peer";
+      return out;
+    }
+    if (d->protocol != ProtocolId::kEsp) continue;
+    std::vector<uint32_t> ours;
+    for (uint32_t spi : d->spis) {
+      // The peer names its inbound SPI, which is our outbound one.
+      ChildSa* c = nullptr;
+      for (auto& child : sa.children)
+        if (child->spi_out == spi) c = child.get();
+      if (!c) continue;
+      // §1.4.1: if we are deleting it too (simultaneous), do not answer with it.
+      if (c->state() != ChildSaState::kDeleting) ours.push_back(c->spi_in);
+      OnPeerDeletesChild(engine, sa, *c);
+      RemoveChildSa(engine, sa, c->id(), "deleted by the peer");
+    }
+    if (!ours.empty()) out.payloads.push_back(DeletePayload{ProtocolId::kEsp, std::move(ours)});
+  }
+  return out;
+}
+
+}  // namespace ikevpn::ike

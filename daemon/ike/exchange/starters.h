@@ -1,0 +1,26 @@
+// Constructors of the exchanges the Engine starts itself (each defined in
+// the file of its exchange kind).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+namespace ikevpn::ike {
+
+class Exchange;
+
+// exchange/ike_sa_init.cc: IKE_SA_INIT, which queues IKE_AUTH when done.
+std::unique_ptr<Exchange> MakeIkeSaInit();
+// exchange/informational.cc
+std::unique_ptr<Exchange> MakeIkeDelete(std::string reason);
+std::unique_ptr<Exchange> MakeChildDelete(uint64_t child_id);
+std::unique_ptr<Exchange> MakeLiveness();
+// exchange/child_rekey.cc
+std::unique_ptr<Exchange> MakeChildRekey(uint64_t child_id);
+// exchange/ike_rekey.cc
+std::unique_ptr<Exchange> MakeIkeRekey();
+// exchange/child_create.cc: a further CHILD_SA on an established IKE_SA.
+std::unique_ptr<Exchange> MakeChildCreate();
+
+}  // namespace ikevpn::ike

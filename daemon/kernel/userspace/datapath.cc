@@ -1,0 +1,230 @@
+#include "daemon/kernel/userspace/datapath.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include <vector>
+
+#include "daemon/base/log.h"
+#include "daemon/base/rng.h"
+#include "daemon/ike/constants.h"
+#include "daemon/kernel/userspace/tun_io.h"
+#include "daemon/kernel/userspace/udp_io.h"
+
+namespace ikevpn::kernel::userspace {
+
+namespace {
+
+// epoll data: a tag in the top byte, the rest says which fd.
+constexpr uint64_t kTagShift = 56;
+constexpr uint64_t kTagWake = 1;
+constexpr uint64_t kTagTun = 2;     // low 32 bits: if_id
+constexpr uint64_t kTagSocket = 3;  // low 32 bits: fd, bits 32..47: local port
+constexpr int kMaxEvents = 16;
+// Full batches handled in a row before other fds get their turn.
+constexpr int kMaxRounds = 4;
+
+uint64_t Tag(uint64_t data) { return data >> kTagShift; }
+
+Status EpollAdd(int epfd, int fd, uint64_t data) {
+  epoll_event ev{};
+  ev.events = EPOLLIN;
+  ev.data.u64 = data;
+  if (epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev) < 0) return ErrnoStatus("epoll_ctl add", errno);
+  return Status::Ok();
+}
+
+// A worker's main loop: waits for readiness and hands the epoll data of
+// every ready fd with `tag` to `handle`, until `stop` is set (and the wake
+// fd readable).
+template <typename Handler>
+void PollUntilStopped(int epfd, uint64_t tag, const std::atomic<bool>& stop, Handler handle) {
+  epoll_event events[kMaxEvents];
+  while (!stop.load(std::memory_order_relaxed)) {
+    int n = epoll_wait(epfd, events, kMaxEvents, -1);
+    for (int i = 0; i < n; ++i) {
+      if (Tag(events[i].data.u64) == tag) handle(events[i].data.u64);
+    }
+  }
+}
+
+}  // namespace
+
+Datapath::Datapath(SaTable& table, SaEventSink& events, IkeSink& ike, DatapathCounters& counters,
+                   const Clock& clock, DatapathOptions options)
+    : table_(table),
+      events_(events),
+      ike_(ike),
+      counters_(counters),
+      clock_(clock),
+      options_(options) {}
+
+Datapath::~Datapath() {
+  Stop();
+  for (int fd : {out_epoll_, in_epoll_, wake_fd_}) {
+    if (fd >= 0) close(fd);
+  }
+}
+
+Status Datapath::Start() {
+  if (running_) return Status::Ok();
+  if (options_.batch == 0 || options_.slot_size <= kPacketHeadroom + kPacketTailroom + 64) {
+    return Status(Code::kInvalidArgument, "datapath batch/slot size too small");
+  }
+  if (out_epoll_ < 0) {
+    out_epoll_ = epoll_create1(EPOLL_CLOEXEC);
+    in_epoll_ = epoll_create1(EPOLL_CLOEXEC);
+    wake_fd_ = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    if (out_epoll_ < 0 || in_epoll_ < 0 || wake_fd_ < 0) return ErrnoStatus("datapath setup", errno);
+    IKEVPN_RETURN_IF_ERROR(EpollAdd(out_epoll_, wake_fd_, kTagWake << kTagShift));
+    IKEVPN_RETURN_IF_ERROR(EpollAdd(in_epoll_, wake_fd_, kTagWake << kTagShift));
+  }
+  stop_ = false;
+  // Workers inherit a mask that blocks every signal: signals are the
+  // loop's business (signalfd), never a datapath thread's.
+  sigset_t all, old;
+  sigfillset(&all);
+  pthread_sigmask(SIG_BLOCK, &all, &old);
+  outbound_ = std::thread([this] { OutboundLoop(); });
+  inbound_ = std::thread([this] { InboundLoop(); });
+  pthread_sigmask(SIG_SETMASK, &old, nullptr);
+  running_ = true;
+  return Status::Ok();
+}
+
+void Datapath::Stop() {
+  if (!running_) return;
+  stop_ = true;
+  uint64_t one = 1;
+  ssize_t n = write(wake_fd_, &one, sizeof one);
+  (void)n;
+  outbound_.join();
+  inbound_.join();
+  uint64_t drained;
+  n = read(wake_fd_, &drained, sizeof drained);
+  running_ = false;
+}
+
+Status Datapath::AddTun(uint32_t if_id, int fd) {
+  if (out_epoll_ < 0) return Status(Code::kInternal, "datapath not started");
+  IKEVPN_RETURN_IF_ERROR(SetNonBlocking(fd));
+  return EpollAdd(out_epoll_, fd, kTagTun << kTagShift | if_id);
+}
+
+void Datapath::RemoveTun(int fd) {
+  if (out_epoll_ >= 0) epoll_ctl(out_epoll_, EPOLL_CTL_DEL, fd, nullptr);
+}
+
+Status Datapath::AddSocket(int fd, uint16_t local_port) {
+  if (in_epoll_ < 0) return Status(Code::kInternal, "datapath not started");
+  return EpollAdd(in_epoll_, fd,
+                  kTagSocket << kTagShift | uint64_t{local_port} << 32 | static_cast<uint32_t>(fd));
+}
+
+void Datapath::RemoveSocket(int fd) {
+  if (in_epoll_ >= 0) epoll_ctl(in_epoll_, EPOLL_CTL_DEL, fd, nullptr);
+}
+
+void Datapath::OutboundLoop() {
+  std::vector<uint8_t> storage(options_.batch * options_.slot_size);
+  std::vector<PacketBuffer> packets(options_.batch);
+  UdpTxBatch tx_v4(options_.batch);
+  UdpTxBatch tx_v6(options_.batch);
+  SystemRng rng;
+  EspEngine engine(events_, counters_, rng);
+  PollUntilStopped(out_epoll_, kTagTun, stop_, [&](uint64_t data) {
+    // While full batches come, read on without going back to epoll.
+    for (int round = 0; round < kMaxRounds; ++round) {
+      for (size_t k = 0; k < packets.size(); ++k) {
+        packets[k].Reset(storage.data() + k * options_.slot_size, options_.slot_size);
+      }
+      if (HandleTun(static_cast<uint32_t>(data), engine, packets.data(), tx_v4, tx_v6) <
+          options_.batch) {
+        break;
+      }
+    }
+  });
+}
+
+size_t Datapath::HandleTun(uint32_t if_id, EspEngine& engine, PacketBuffer* packets,
+                         UdpTxBatch& tx_v4, UdpTxBatch& tx_v6) {
+  ReaderLock::ReadGuard guard(table_.lock(), kOutboundSlot);
+  const SaIndex& index = table_.index();
+  int tun = index.FindTun(if_id);
+  if (tun < 0) return 0;
+  size_t n = ReadTunBatch(tun, packets, options_.batch);
+  if (n == 0) return 0;
+  int64_t now = clock_.WallSeconds();
+  for (size_t i = 0; i < n; ++i) {
+    Endpoint peer;
+    if (engine.Encapsulate(index, if_id, now, packets[i], &peer) != EspError::kOk) continue;
+    if (index.SocketFor(peer.address) < 0) {
+      counters_.CountDrop(EspError::kNoSocket);
+      continue;
+    }
+    (peer.address.is_v4() ? tx_v4 : tx_v6).Add(packets[i], peer);
+  }
+  size_t dropped = 0;
+  if (tx_v4.size()) dropped += tx_v4.Flush(index.socket_v4);
+  if (tx_v6.size()) dropped += tx_v6.Flush(index.socket_v6);
+  if (dropped) counters_.send_dropped.fetch_add(dropped, std::memory_order_relaxed);
+  return n;
+}
+
+void Datapath::InboundLoop() {
+  UdpRxBatch rx(options_.batch, options_.slot_size);
+  SystemRng rng;
+  EspEngine engine(events_, counters_, rng);
+  PollUntilStopped(in_epoll_, kTagSocket, stop_, [&](uint64_t data) {
+    for (int round = 0; round < kMaxRounds; ++round) {
+      if (HandleSocket(static_cast<int>(static_cast<uint32_t>(data)),
+                       static_cast<uint16_t>(data >> 32), engine, rx) < options_.batch) {
+        break;
+      }
+    }
+  });
+}
+
+// RFC 3948 §2: one port carries ESP, IKE behind the non-ESP marker and
+// NAT keepalives.
+size_t Datapath::HandleSocket(int fd, uint16_t local_port, EspEngine& engine, UdpRxBatch& rx) {
+  size_t n = rx.Receive(fd, local_port);
+  if (n == 0) return 0;
+  ReaderLock::ReadGuard guard(table_.lock(), kInboundSlot);
+  const SaIndex& index = table_.index();
+  int64_t now = clock_.WallSeconds();
+  for (size_t i = 0; i < n; ++i) {
+    PacketBuffer& pkt = rx.packet(i);
+    switch (ClassifyNatT({pkt.data(), pkt.length})) {
+      case NatTKind::kKeepalive:
+        counters_.keepalives_rx.fetch_add(1, std::memory_order_relaxed);
+        break;
+      case NatTKind::kIke:
+        ike_.OnIkeDatagram(fd, {pkt.data() + ike::kNonEspMarkerSize,
+                                pkt.length - ike::kNonEspMarkerSize},
+                           rx.source(i), rx.destination(i));
+        break;
+      case NatTKind::kInvalid:
+        counters_.CountDrop(EspError::kTooShort);
+        break;
+      case NatTKind::kEsp: {
+        uint32_t if_id = 0;
+        if (engine.Decapsulate(index, rx.source(i), now, pkt, &if_id) != EspError::kOk) break;
+        int tun = index.FindTun(if_id);
+        if (tun < 0) {
+          counters_.CountDrop(EspError::kNoTun);
+        } else if (!WriteTun(tun, pkt)) {
+          counters_.send_dropped.fetch_add(1, std::memory_order_relaxed);
+        }
+        break;
+      }
+    }
+  }
+  return n;
+}
+
+}  // namespace ikevpn::kernel::userspace

@@ -1,0 +1,73 @@
+// What the xfrm backend installed, and how it recognises what an earlier
+// (crashed) run installed.
+//
+// Ownership marker: the if_id. Every SA and SPD policy this daemon installs
+// carries an if_id from one reserved range (XfrmOptions::owned_if_ids; the
+// interface manager takes the if_ids of its ipsecN from the same range).
+// At start, FlushOwned() deletes every SA and policy in the kernel whose
+// if_id lies in the range; at shutdown it deletes exactly what is tracked
+// here, then sweeps the range again. Objects of other software (other
+// if_ids, or none) are never touched.
+//
+// Larval SAs from ALLOCSPI carry no if_id (the kernel's ALLOCSPI takes none
+// from us until the SA is completed); they are tracked here and, after a
+// crash, expire in the kernel on their own (net.core.xfrm_acq_expires,
+// 30 s by default).
+#pragma once
+
+#include <compare>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "daemon/kernel/kernel_ipsec.h"
+
+namespace ikevpn::kernel::xfrm {
+
+struct IfIdRange {
+  uint32_t first = 0;
+  uint32_t last = 0;
+  bool Contains(uint32_t if_id) const { return if_id != 0 && first <= if_id && if_id <= last; }
+  std::string ToString() const;
+};
+
+// Above the small if_ids people configure by hand for other IKE daemons.
+inline constexpr IfIdRange kDefaultOwnedIfIds{0x10000, 0x1ffff};
+
+class OwnedObjects {
+ public:
+  // An SA is keyed as xfrm keys it: (dst, spi, proto, mark).
+  void AddSa(const SaId& id, bool larval);
+  void RemoveSa(const SaId& id);
+  bool HasSa(const SaId& id) const { return FindSa(id).has_value(); }
+  bool IsLarval(const SaId& id) const;
+  // The tracked SaId (with if_id and mark) matching dst, spi and proto.
+  std::optional<SaId> FindSa(const SaId& key) const;
+
+  void AddPolicy(const PolicyId& id);
+  void RemovePolicy(const PolicyId& id);
+  bool HasPolicy(const PolicyId& id) const;
+
+  std::vector<SaId> sas() const;
+  std::vector<PolicyId> policies() const;
+  void Clear();
+
+ private:
+  using SaKey = std::tuple<IpAddress, uint32_t, ike::ProtocolId, uint32_t, uint32_t>;
+  using TsKey = std::tuple<IpAddress, IpAddress, uint8_t, uint16_t, uint16_t>;
+  using PolicyKey = std::tuple<TsKey, TsKey, PolicyDir, uint32_t, uint32_t, uint32_t>;
+  static SaKey KeyOf(const SaId& id);
+  static PolicyKey KeyOf(const PolicyId& id);
+
+  struct TrackedSa {
+    SaId id;
+    bool larval = false;
+  };
+  std::map<SaKey, TrackedSa> sas_;
+  std::map<PolicyKey, PolicyId> policies_;
+};
+
+}  // namespace ikevpn::kernel::xfrm

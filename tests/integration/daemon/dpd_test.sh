@@ -1,0 +1,101 @@
+#!/bin/bash
+# Dead peer detection: two ikevpnd with dpd-delay = 2s and a short
+# retransmission schedule (500 ms, base 1.8, 2 tries: given up 3.02 s after
+# the first probe). b is killed with SIGKILL (no Delete); a must notice
+# within DPD delay + retransmissions (+1 s slack), take ipsec0 down and
+# remove the routes through it, while its leak guard (a blackhole route for
+# the remote selectors) stays and keeps the traffic from leaving in clear.
+#
+# usage: dpd_test.sh IKEVPND IKEVPNCTL
+set -u
+IKEVPND=$1 IKEVPNCTL=$2
+. "$(dirname "$0")/../lib/netns.sh"
+NT_TIMEOUT=55 nt_init dpd
+
+DPD_MS=2000
+RETRANSMIT_MS=3020   # 500 + 900 + 1620
+LIMIT_MS=$((DPD_MS + RETRANSMIT_MS + 1000))
+
+A=$(nt_ns a) B=$(nt_ns b)
+nt_veth "$A" vA 192.0.2.1/24 "$B" vB 192.0.2.2/24
+# A default route out of the veth: without the leak guard, traffic for the
+# remote selectors would leave there in clear while the tunnel is down.
+ip -n "$A" route add default via 192.0.2.2
+ip -n "$A" -6 addr add fd00:ffff::1/64 dev vA nodad
+ip -n "$A" -6 route add default via fd00:ffff::2 dev vA
+
+conf() {  # LOCAL REMOTE LID RID LNET RNET START
+  cat <<EOF
+[global]
+log-level = info,ike=debug
+retransmit-timeout = 500ms
+retransmit-tries = 2
+retransmit-base = 1.8
+
+[tun]
+local = $1
+remote = $2
+local-id = @$3
+remote-id = @$4
+auth = psk
+psk = "0123456789abcdef0123"
+local-ts = 10.$5.0.0/24, fd00:$5::/64
+remote-ts = 10.$6.0.0/24, fd00:$6::/64
+interface = ipsec0
+interface-address = 10.$5.0.1/24, fd00:$5::1/64
+start-action = $7
+dpd-delay = 2s
+dpd-action = clear
+leak-guard = yes
+EOF
+}
+conf 192.0.2.1 192.0.2.2 a b 1 2 start | nt_conf "$NT_DIR/a.conf"
+conf 192.0.2.2 192.0.2.1 b a 2 1 none | nt_conf "$NT_DIR/b.conf"
+
+nt_check "daemon b starts" nt_daemon b "$B" "$NT_DIR/b.conf" --bus none
+nt_check "daemon a starts" nt_daemon a "$A" "$NT_DIR/a.conf" --bus none
+nt_alive a && nt_alive b || nt_finish
+
+nt_wait 15 "a: CHILD_SA established" nt_log_has a 'CHILD_SA tun\{[0-9]+\} established'
+nt_wait 5 "a: ipsec0 up" nt_link_up "$A" ipsec0
+nt_wait 5 "a: route 10.2.0.0/24 dev ipsec0" nt_route_via "$A" 10.2.0.0/24 ipsec0
+nt_check "a: leak guard for 10.2.0.0/24 installed" nt_blackhole "$A" 10.2.0.0/24
+nt_check "a: leak guard for fd00:2::/64 installed" nt_blackhole "$A" fd00:2::/64
+nt_check "ping a->b through the tunnel" nt_exec "$A" ping -c 2 -i 0.2 -W 2 -I 10.1.0.1 10.2.0.1
+
+echo "-- both alive: DPD probes are answered, the tunnel stays up"
+MARK=$(nt_log_mark a)
+nt_wait 8 "a: a liveness check was sent" nt_log_since a "$MARK" 'checking liveness'
+sleep 1.5
+nt_check "a: tunnel still up after the probes" nt_link_up "$A" ipsec0
+nt_check_not "a: no peer declared dead" nt_log_has a 'peer is dead'
+
+echo "-- kill -9 b"
+MARK=$(nt_log_mark a)
+T_KILL=$(nt_ms_of_day)
+nt_stop b KILL 5
+nt_wait 12 "a: ipsec0 down" eval '! nt_link_up "$A" ipsec0'
+T_DOWN=$(nt_log_ms a 'ipsec0 down' "$MARK")
+if [ -n "$T_DOWN" ]; then
+  DETECT=$(nt_ms_between "$T_KILL" "$T_DOWN")
+  echo "     DPD detection: ipsec0 down ${DETECT} ms after kill -9 (limit ${LIMIT_MS} ms = dpd ${DPD_MS} + retransmits ${RETRANSMIT_MS} + 1000)"
+  grep -E 'peer is dead|down:' "$NT_DIR/a.log" | tail -n +1 | tail -n 3 | sed 's/^/     | /'
+  nt_check "detected within ${LIMIT_MS} ms (${DETECT} ms)" test "$DETECT" -le "$LIMIT_MS"
+else
+  nt_fail "a: no 'ipsec0 down' in the log"
+fi
+nt_check "a: log says the peer did not answer the liveness check" \
+  nt_log_since a "$MARK" 'no response to liveness check after 2 retransmits'
+nt_wait 3 "a: route 10.2.0.0/24 via ipsec0 gone" eval '! nt_route_via "$A" 10.2.0.0/24 ipsec0'
+nt_wait 3 "a: route fd00:2::/64 via ipsec0 gone" eval '! nt_route_via "$A" fd00:2::/64 ipsec0'
+nt_check "a: leak guard 10.2.0.0/24 remains" nt_blackhole "$A" 10.2.0.0/24
+nt_check "a: leak guard fd00:2::/64 remains" nt_blackhole "$A" fd00:2::/64
+nt_check "a: 10.2.0.1 resolves to the blackhole, not the default route" \
+  eval 'ip -n "$A" route get 10.2.0.1 2>&1 | grep -qvE "via 192.0.2.2"'
+nt_check "a: fd00:2::1 does not leave by the default route" \
+  eval 'ip -n "$A" -6 route get fd00:2::1 2>&1 | grep -qvE "via fd00:ffff::2"'
+nt_check "a: still running" nt_alive a
+
+nt_stop a TERM 10
+nt_check "a: leak guard removed at shutdown" eval '! nt_blackhole "$A" 10.2.0.0/24'
+nt_finish
