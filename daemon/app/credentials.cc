@@ -38,7 +38,9 @@ class FileCache {
   Result<std::shared_ptr<const crypto::CertValidator>> MakeValidator(const std::string& path) {
     IKEVPN_ASSIGN_OR_RETURN(std::vector<crypto::Certificate> cas, Certs(path));
     IKEVPN_ASSIGN_OR_RETURN(crypto::CertValidator v, crypto::CertValidator::Create());
-    for (const crypto::Certificate& ca : cas) IKEVPN_RETURN_IF_ERROR(v.AddCa(ca));
+    for (const crypto::Certificate& ca : cas) {
+      if (Status s = v.AddCa(ca); !s.ok()) return s.Annotate("CA " + path);
+    }
     return std::make_shared<const crypto::CertValidator>(std::move(v));
   }
 
@@ -63,8 +65,9 @@ int FileCredentialStore::Load(const std::vector<config::Connection>& connections
   std::map<std::string, ike::ConnectionCredentials> loaded;
   int errors = 0;
   for (const config::Connection& c : connections) {
-    auto fail = [&](const std::string& what, const std::string& path, const Status& s) {
-      IKEVPN_LOG(kCfg, kError) << "connection " << c.name << ": " << what << " " << path << ": " << s.message();
+    // The crypto layer's messages name the file.
+    auto fail = [&](const Status& s) {
+      IKEVPN_LOG(kCfg, kError) << "connection " << c.name << ": " << s.message();
       ++errors;
     };
     ike::ConnectionCredentials& cred = loaded[c.name];
@@ -72,15 +75,14 @@ int FileCredentialStore::Load(const std::vector<config::Connection>& connections
       if (auto chain = cache.Certs(c.cert); chain.ok()) {
         cred.chain = std::move(chain).value();
       } else {
-        fail("certificate", c.cert, chain.status());
+        fail(chain.status());
       }
     }
     if (!c.key.empty()) {
       if (auto key = cache.Key(c.key); !key.ok()) {
-        fail("private key", c.key, key.status());
+        fail(key.status());
       } else if (!cred.chain.empty() && !KeyFits(**key, cred.chain.front())) {
-        fail("private key", c.key,
-             Status(Code::kInvalidArgument, "does not belong to the certificate in " + c.cert));
+        fail(Status(Code::kInvalidArgument, "private key " + c.key + " does not belong to the certificate " + c.cert));
       } else {
         cred.key = std::move(key).value();
       }
@@ -89,7 +91,7 @@ int FileCredentialStore::Load(const std::vector<config::Connection>& connections
       if (auto v = cache.Validator(c.ca); v.ok()) {
         cred.validator = std::move(v).value();
       } else {
-        fail("CA", c.ca, v.status());
+        fail(v.status());
       }
     }
   }

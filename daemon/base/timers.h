@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <unordered_map>
 
 #include "daemon/base/clock.h"
 
@@ -51,7 +52,9 @@ class TimerQueue final : public Timers {
   const Clock& clock_;
   TimerId next_id_ = 1;
   std::map<Key, std::function<void()>> by_deadline_;
-  std::map<TimerId, TimePoint> deadline_of_;
+  // Hashed, not ordered: a node here costs half of a std::map node, and a
+  // daemon with 100,000 SAs holds several timers per SA.
+  std::unordered_map<TimerId, TimePoint> deadline_of_;
 };
 
 // Test helper: advances a FakeClock step by step, firing timers on the way.

@@ -248,8 +248,13 @@ void Engine::OnIkeEstablished(IkeSa& sa) {
   sa.established = env_.clock.WallSeconds();
   sa.last_peer_activity = env_.clock.Now();
   sa.auth_inputs.reset();  // AUTH is done; the IKE_SA_INIT messages are no longer needed
-  // The PRF is idle until a rekey: its HMAC context goes until then.
-  if (sa.keys && sa.keys->prf) sa.keys->prf->ReleaseContext();
+  if (sa.keys) {
+    // The PRF is idle until a rekey: its HMAC context goes until then.
+    if (sa.keys->prf) sa.keys->prf->ReleaseContext();
+    // SK_pi and SK_pr only serve the AUTH payloads (§2.15), now checked.
+    sa.keys->sk_pi = SecretBytes();
+    sa.keys->sk_pr = SecretBytes();
+  }
   IKEVPN_LOG(kIke, kInfo) << "IKE_SA " << SaName(sa) << " established between " << sa.local.ToString() << " ["
                           << sa.local_id.text << "] and " << sa.remote.ToString() << " [" << sa.peer_id_text
                           << "] " << sa.keys->algorithms.ToString();

@@ -62,6 +62,7 @@ bg_ping_start() {
 bg_ping_stop() {
   kill -INT "$BG_PING" 2>/dev/null
   wait "$BG_PING" 2>/dev/null
+  iop_forget "$BG_PING"
   local sent recv
   sent=$(sed -nE 's/^([0-9]+) packets transmitted.*/\1/p' "$IOP_P/ping-bg.log")
   recv=$(sed -nE 's/.* ([0-9]+) received.*/\1/p' "$IOP_P/ping-bg.log")

@@ -35,6 +35,14 @@ iop_skip() {
   echo "SKIP: $*"; exit 77
 }
 
+# iop_forget PID: a process we reaped leaves IOP_PIDS, so that the cleanup
+# never signals a PID the system may since have given to someone else.
+iop_forget() {
+  local p keep=()
+  for p in "${IOP_PIDS[@]}"; do [ "$p" = "$1" ] || keep+=("$p"); done
+  IOP_PIDS=("${keep[@]}")
+}
+
 iop_log() { echo "[$(date +%T.%3N)] $*"; }
 
 # iop_init NAME IKEVPND [LOGDIR]
@@ -179,6 +187,7 @@ iop_charon_stop() {
   done
   kill -9 "$IOP_CHARON_PID" 2>/dev/null
   wait "$IOP_CHARON_PID" 2>/dev/null
+  iop_forget "$IOP_CHARON_PID"
   IOP_CHARON_PID=
 }
 
@@ -195,8 +204,9 @@ iop_swanctl() {
   swanctl "$cmd" --uri "unix://$IOP_RUN/charon.vici" "$@"
 }
 
-# iop_swanctl_conf NAME ROLE IKE ESP [conn lines] [child lines]
-# ROLE: initiator (start_action = start) or responder. Writes and loads it.
+# iop_swanctl_load NAME ROLE IKE ESP [conn lines] [child lines]
+# Writes charon's connection (to 192.0.2.1, PSK, ids @s/@v) and loads it.
+# ROLE: initiator (child start_action = start) or responder.
 iop_swanctl_load() {
   local name=$1 role=$2 ike=$3 esp=$4 conn_extra=${5:-} child_extra=${6:-}
   local start=none
@@ -304,6 +314,7 @@ iop_ikevpnd_stop() {
   fi
   wait "$IOP_IKEVPND_PID" 2>/dev/null
   local rc=$?
+  iop_forget "$IOP_IKEVPND_PID"
   IOP_IKEVPND_PID=
   return $rc
 }
@@ -354,10 +365,7 @@ iop_charon_sas() { iop_swanctl --list-sas 2>&1; }
 iop_charon_ike_established() { iop_charon_sas | grep -qE "^[^ ].*#[0-9]+, ESTABLISHED"; }
 iop_charon_child_installed() { iop_charon_sas | grep -qE "^  [^ ].*#[0-9]+, reqid [0-9]+, INSTALLED, TUNNEL-in-UDP"; }
 iop_charon_no_sas() { ! iop_charon_sas | grep -qE "ESTABLISHED|INSTALLED|CONNECTING|REKEY|DELET"; }
-# Counters: number of IKE_SAs / CHILD_SAs charon lists.
-iop_charon_ike_count() { iop_charon_sas | grep -cE "^[^ ].*#[0-9]+, " || true; }
-iop_charon_child_count() { iop_charon_sas | grep -cE "^  [^ ].*#[0-9]+, reqid" || true; }
-# SPIs: the unique id of charon's current IKE_SA and CHILD_SA.
+# The unique ids (#N) of charon's current IKE_SA and CHILD_SA.
 iop_charon_ike_uid() { iop_charon_sas | sed -nE 's/^[^ ].*#([0-9]+), ESTABLISHED.*/\1/p' | tail -1; }
 iop_charon_child_uid() { iop_charon_sas | sed -nE 's/^  [^ ].*#([0-9]+), reqid.*INSTALLED.*/\1/p' | tail -1; }
 
@@ -383,7 +391,7 @@ iop_ping_both() {
 # --- capture ---------------------------------------------------------------
 
 # iop_capture_start NAME: record IKE and ESP-in-UDP on the veth into
-# $IOP_DIR/NAME.pcap (read with: tcpdump -n -r FILE).
+# $IOP_P/NAME.pcap (read with: tcpdump -n -r FILE).
 iop_capture_start() {
   IOP_PCAP=$IOP_P/$1.pcap
   ip netns exec "$IOP_NS_V" tcpdump -i iop-v -U -n -s 0 -w "$IOP_PCAP" 'udp port 500 or udp port 4500' \
@@ -416,13 +424,15 @@ iop_pcap_esp_both() {
 
 # iop_dump_logs: the tails of both daemons' logs, after a failure.
 iop_dump_logs() {
-  echo "--- ikevpnd log (tail) ---"; tail -40 "$IOP_P/ikevpnd/ikevpnd.log" 2>/dev/null
-  echo "--- charon log (tail) ---"; tail -40 "$IOP_P/charon/charon.log" 2>/dev/null
+  echo "--- last phase ($IOP_P): ikevpnd log (tail) ---"; tail -40 "$IOP_P/ikevpnd/ikevpnd.log" 2>/dev/null
+  echo "--- charon log (tail, without enc 2 detail) ---"
+  grep -E '\[(IKE|CFG|KNL|DMN|LIB|CHD|NET)\]|(parsed|generating) [A-Z_0-9]+ (request|response)' \
+    "$IOP_P/charon/charon.log" 2>/dev/null | grep -v 'vici client' | tail -40
 }
 
 iop_finish() {
+  [ "$IOP_FAIL" = 0 ] || { iop_dump_logs; echo "logs: $IOP_DIR"; }
   echo "$IOP_PASS passed, $IOP_FAIL failed"
-  [ "$IOP_FAIL" = 0 ] && exit 0
-  echo "logs: $IOP_DIR"
-  exit 1
+  [ "$IOP_FAIL" = 0 ]
+  exit
 }

@@ -109,7 +109,9 @@ config::Identity IdentityOf(IdType type, const Bytes& data) {
 
 Result<config::Identity> OwnIdentity(Engine& engine, const IkeSa& sa) {
   if (sa.connection().local_id) return WithPayloadData(*sa.connection().local_id);
-  if (const crypto::Certificate* cert = OwnCertificate(engine, sa)) return IdentityOf(IdType::kDerAsn1Dn, cert->SubjectDer());
+  if (const crypto::Certificate* cert = OwnCertificate(engine, sa)) {
+    return IdentityOf(IdType::kDerAsn1Dn, cert->SubjectDer());
+  }
   const IpAddress& a = sa.local.address;
   return IdentityOf(a.is_v6() ? IdType::kIpv6Addr : IdType::kIpv4Addr, Bytes(a.bytes().begin(), a.bytes().end()));
 }

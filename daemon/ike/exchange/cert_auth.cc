@@ -67,7 +67,7 @@ Status AppendOwnCerts(Engine& engine, const IkeSa& sa, Payloads& out) {
   if (sa.connection().auth != config::AuthMethod::kPubkey) return Status::Ok();
   const ConnectionCredentials* c = Credentials(engine, sa);
   if (!c || c->chain.empty()) {
-    return Status(Code::kAuthFailed, "no certificate loaded (cert = " + sa.connection().cert + ")");
+    return Status(Code::kInvalidArgument, "no certificate loaded (cert = " + sa.connection().cert + ")");
   }
   for (const crypto::Certificate& cert : c->chain) out.push_back(CertPayload{CertEncoding::kX509Signature, cert.der()});
   return Status::Ok();
@@ -88,7 +88,7 @@ std::optional<CertReqPayload> OwnCertReq(Engine& engine, const IkeSa& sa) {
 
 Result<AuthPayload> BuildSignatureAuth(Engine& engine, const IkeSa& sa, ByteSpan signed_octets) {
   const ConnectionCredentials* c = Credentials(engine, sa);
-  if (!c || !c->key) return Status(Code::kAuthFailed, "no private key loaded (key = " + sa.connection().key + ")");
+  if (!c || !c->key) return Status(Code::kInvalidArgument, "no private key loaded (key = " + sa.connection().key + ")");
   IKEVPN_ASSIGN_OR_RETURN(SignatureChoice choice,
                           ChooseSignature(c->key->type(), sa.peer_hash_algorithms, engine.settings().rsa_sha1_auth));
   Result<Bytes> data = choice.scheme ? crypto::BuildDigitalSignatureAuth(*c->key, *choice.scheme, signed_octets)

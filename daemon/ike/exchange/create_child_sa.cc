@@ -1,7 +1,6 @@
 // CREATE_CHILD_SA responder dispatch (RFC 7296 §1.3): a new CHILD_SA, a
 // CHILD_SA rekey (N(REKEY_SA)) or an IKE SA rekey (SA with protocol IKE).
 // The initiator sides are child_create.cc, child_rekey.cc and ike_rekey.cc.
-#include "daemon/base/log.h"
 #include "daemon/ike/engine.h"
 #include "daemon/ike/exchange/create_child_sa.h"
 

@@ -77,9 +77,9 @@ nt_wait 5 "a: routes through both" eval 'nt_route_via "$A" 10.2.0.0/24 ipsec0 &&
 nt_wait 5 "b: routes through both" eval 'nt_route_via "$B" 10.1.0.0/24 ipsec0 && nt_route_via "$B" 10.3.0.0/24 ipsec1'
 
 echo "-- $PINGS pings at 10/s through each tunnel while the SAs are rekeyed"
-nt_bg "$A" "$NT_DIR/ping1.out" ping -c $PINGS -i 0.1 -W 2 -I 10.1.0.1 10.2.0.1
+nt_bg "$A" "$NT_DIR/ping1.out" ping -D -O -c $PINGS -i 0.1 -W 2 -I 10.1.0.1 10.2.0.1
 P1=$NT_LAST_PID
-nt_bg "$A" "$NT_DIR/ping2.out" ping -c $PINGS -i 0.1 -W 2 -I 10.3.0.1 10.4.0.1
+nt_bg "$A" "$NT_DIR/ping2.out" ping -D -O -c $PINGS -i 0.1 -W 2 -I 10.3.0.1 10.4.0.1
 P2=$NT_LAST_PID
 wait "$P1" "$P2"
 for t in 1 2; do
@@ -88,6 +88,7 @@ for t in 1 2; do
   LOST=$(( ${SENT:-0} - ${RECV:-0} ))
   echo "     tun$t: $SUMMARY"
   nt_check "tun$t: $PINGS pings sent, none lost ($LOST lost)" test "${SENT:-0}" = $PINGS -a "$LOST" = 0
+  grep 'no answer yet' "$NT_DIR/ping$t.out" | sed 's/^/     | /' | head -n 5
 done
 
 echo "-- who rekeyed what"

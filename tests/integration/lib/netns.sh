@@ -64,7 +64,8 @@ nt_now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 
 # --- namespaces and links -------------------------------------------------
 
-# nt_ns SHORT: creates namespace $NT_PREFIX-SHORT with lo up, prints its name.
+# nt_ns SHORT: creates namespace $NT_PREFIX-SHORT with lo up, prints its name
+# (use as A=$(nt_ns a); the cleanup finds the namespaces by their prefix).
 nt_ns() {
   local ns="$NT_PREFIX-$1"
   ip netns add "$ns" || return 1
@@ -319,7 +320,21 @@ nt_cleanup() {
   for pid in "${NT_BG_PIDS[@]}"; do kill -KILL "$pid" 2>/dev/null; done
   [ -n "$NT_BUS_PID" ] && kill "$NT_BUS_PID" 2>/dev/null
   wait 2>/dev/null
-  for ns in "${NT_NAMESPACES[@]}"; do ip netns del "$ns" 2>/dev/null; done
+  # "ip netns del" fails (EBUSY) while a process that another test started
+  # with "ip netns exec" still holds a copy of the mount: retry for a while;
+  # what is left is removed by the next run's nt_init.
+  # By prefix: nt_ns usually runs in a command substitution (a subshell), so
+  # NT_NAMESPACES of this shell may not know them all.
+  local left=() try
+  [ -n "$NT_PREFIX" ] && mapfile -t left < <(ip netns list 2>/dev/null | awk '{print $1}' | grep -F -- "$NT_PREFIX-")
+  for try in $(seq 25); do
+    local again=()
+    for ns in "${left[@]}"; do ip netns del "$ns" 2>/dev/null || { ip netns list | grep -q "^$ns\b" && again+=("$ns"); }; done
+    left=("${again[@]}")
+    [ ${#left[@]} = 0 ] && break
+    sleep 0.2
+  done
+  [ ${#left[@]} = 0 ] || echo "note: namespaces ${left[*]} could not be deleted yet (busy); the next run removes them"
   if [ -n "$NT_DIR" ] && [ -d "$NT_DIR" ]; then
     if [ "$NT_FAIL" != 0 ] || [ "$rc" != 0 ]; then
       local f

@@ -13,14 +13,9 @@ days=7300
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-ec_key() { openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:"$2" -out "$1"; }
+. ./pki-lib.sh
 
-cat > "$tmp/ca.ext" <<EXT
-basicConstraints = critical, CA:TRUE
-keyUsage = critical, keyCertSign, cRLSign
-subjectKeyIdentifier = hash
-authorityKeyIdentifier = keyid
-EXT
+ca_ext
 cat > "$tmp/ee-ecdsa.ext" <<EXT
 basicConstraints = CA:FALSE
 keyUsage = critical, digitalSignature
@@ -31,18 +26,6 @@ basicConstraints = CA:FALSE
 keyUsage = critical, digitalSignature
 subjectAltName = DNS:rsa.example.org
 EXT
-
-self_signed() {  # name subject
-  ec_key "$1.key" P-256
-  openssl req -new -x509 -key "$1.key" -subj "$2" -days $days -sha256 \
-    -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" \
-    -out "$1.pem"
-}
-signed() {  # name subject issuer extfile
-  openssl req -new -key "$1.key" -subj "$2" -out "$tmp/$1.csr"
-  openssl x509 -req -in "$tmp/$1.csr" -CA "$3.pem" -CAkey "$3.key" -CAcreateserial \
-    -CAserial "$tmp/serial" -days $days -sha256 -extfile "$4" -out "$1.pem"
-}
 
 self_signed root-ca "/O=ikevpn test/CN=ikevpn test root CA"
 self_signed other-ca "/O=ikevpn test/CN=ikevpn unrelated CA"

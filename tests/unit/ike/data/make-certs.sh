@@ -18,14 +18,9 @@ days=7300
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-ec_key() { openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$1"; }
+. ../../crypto/data/pki-lib.sh
 
-cat > "$tmp/ca.ext" <<EXT
-basicConstraints = critical, CA:TRUE
-keyUsage = critical, keyCertSign, cRLSign
-subjectKeyIdentifier = hash
-authorityKeyIdentifier = keyid
-EXT
+ca_ext
 for side in left:192.0.2.1 right:192.0.2.2; do
   cat > "$tmp/${side%%:*}.ext" <<EXT
 basicConstraints = CA:FALSE
@@ -34,27 +29,15 @@ subjectAltName = DNS:${side%%:*}, IP:${side#*:}
 EXT
 done
 
-self_signed() {  # name subject
-  ec_key "$1.key"
-  openssl req -new -x509 -key "$1.key" -subj "$2" -days $days -sha256 \
-    -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" \
-    -out "$1.pem"
-}
-signed() {  # name subject issuer extfile
-  openssl req -new -key "$1.key" -subj "$2" -out "$tmp/$1.csr"
-  openssl x509 -req -in "$tmp/$1.csr" -CA "$3.pem" -CAkey "$3.key" -CAcreateserial \
-    -CAserial "$tmp/serial" -days $days -sha256 -extfile "$4" -out "$1.pem"
-}
-
 self_signed ca "/C=CH/O=ikevpn test/CN=ikevpn test CA"
 self_signed other-ca "/C=CH/O=ikevpn test/CN=unrelated CA"
-ec_key intermediate.key
+ec_key intermediate.key P-256
 signed intermediate "/C=CH/O=ikevpn test/CN=ikevpn test intermediate CA" ca "$tmp/ca.ext"
 
-ec_key left-ecdsa.key
+ec_key left-ecdsa.key P-256
 signed left-ecdsa "/C=CH/O=ikevpn test/CN=left" intermediate "$tmp/left.ext"
 cat intermediate.pem >> left-ecdsa.pem
-ec_key right-ecdsa.key
+ec_key right-ecdsa.key P-256
 signed right-ecdsa "/C=CH/O=ikevpn test/CN=right" ca "$tmp/right.ext"
 for side in left right; do
   openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$side-rsa.key"
