@@ -63,7 +63,9 @@ class Engine final : public kernel::KernelListener {
   // ---- status ----
 
   std::vector<api::IkeSaInfo> ListIkeSas() const;
+  // Without traffic counters (no kernel query); those come from ChildSaCounters.
   std::vector<api::ChildSaInfo> ListChildSas();
+  Result<api::SaCounters> ChildSaCounters(uint64_t child_sa_id);
   api::ConnectionState StateOf(const std::string& name) const;
   uint32_t IkeSaCount(const std::string& name) const;
   uint32_t ChildSaCount(const std::string& name) const;

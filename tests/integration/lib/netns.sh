@@ -295,6 +295,48 @@ XML
   [ -n "$NT_BUS" ] || { echo "dbus-daemon did not start:"; cat "$NT_DIR/bus.log"; return 1; }
 }
 
+# nt_policy_bus POLICY...: starts a private system-type dbus-daemon that
+# denies method calls by default (as Debian's system bus does) and includes
+# the given policy files; its address is in NT_BUS. The socket is in
+# $NT_DIR/pub (NT_DIR becomes 711) so that other users can reach it.
+nt_policy_bus() {
+  command -v dbus-daemon >/dev/null || { echo "dbus-daemon missing"; return 1; }
+  local includes="" f
+  for f in "$@"; do includes+="  <include>$f</include>"$'\n'; done
+  chmod 711 "$NT_DIR"
+  mkdir -p -m 755 "$NT_DIR/pub"
+  cat >"$NT_DIR/bus.conf" <<XML
+<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>system</type>
+  <listen>unix:path=$NT_DIR/pub/bus.sock</listen>
+  <auth>EXTERNAL</auth>
+  <policy context="default">
+    <allow user="*"/>
+    <deny own="*"/>
+    <deny send_type="method_call"/>
+    <allow send_type="signal"/>
+    <allow send_requested_reply="true" send_type="method_return"/>
+    <allow send_requested_reply="true" send_type="error"/>
+    <allow receive_type="method_call"/>
+    <allow receive_type="method_return"/>
+    <allow receive_type="error"/>
+    <allow receive_type="signal"/>
+    <allow send_destination="org.freedesktop.DBus" send_interface="org.freedesktop.DBus"/>
+    <allow send_destination="org.freedesktop.DBus" send_interface="org.freedesktop.DBus.Introspectable"/>
+    <allow send_destination="org.freedesktop.DBus" send_interface="org.freedesktop.DBus.Properties"/>
+  </policy>
+$includes</busconfig>
+XML
+  dbus-daemon --config-file="$NT_DIR/bus.conf" --nofork --print-address >"$NT_DIR/bus.addr" 2>"$NT_DIR/bus.log" &
+  NT_BUS_PID=$!
+  local _
+  for _ in $(seq 100); do [ -s "$NT_DIR/bus.addr" ] && break; sleep 0.05; done
+  NT_BUS=$(head -n1 "$NT_DIR/bus.addr")
+  [ -n "$NT_BUS" ] || { echo "dbus-daemon did not start:"; cat "$NT_DIR/bus.log"; return 1; }
+}
+
 # --- config files ---------------------------------------------------------
 
 # nt_conf FILE: writes stdin to FILE with mode 0600 (inline PSKs require it).
