@@ -16,29 +16,8 @@ NT_TIMEOUT=70 nt_init ctl dbus-daemon jq setpriv
 A=$(nt_ns a) B=$(nt_ns b)
 nt_veth "$A" vA 192.0.2.1/24 "$B" vB 192.0.2.2/24
 
-conf() {  # LOCAL REMOTE LID RID LNET RNET
-  cat <<EOF2
-[global]
-log-level = info
-retransmit-timeout = 1s
-retransmit-tries = 3
-
-[tun]
-local = $1
-remote = $2
-local-id = @$3
-remote-id = @$4
-auth = psk
-psk = "0123456789abcdef0123"
-local-ts = 10.$5.0.0/24
-remote-ts = 10.$6.0.0/24
-interface = ipsec0
-interface-address = 10.$5.0.1/24
-dpd-delay = 0
-EOF2
-}
-conf 192.0.2.1 192.0.2.2 a b 1 2 | nt_conf "$NT_DIR/a.conf"
-conf 192.0.2.2 192.0.2.1 b a 2 1 | nt_conf "$NT_DIR/b.conf"
+nt_psk_conf 192.0.2.1 192.0.2.2 a b 10.1.0.0/24 10.2.0.0/24 10.1.0.1/24 | nt_conf "$NT_DIR/a.conf"
+nt_psk_conf 192.0.2.2 192.0.2.1 b a 10.2.0.0/24 10.1.0.0/24 10.2.0.1/24 | nt_conf "$NT_DIR/b.conf"
 
 nt_policy_bus "$POLICY" || exit 1
 nt_check "daemon b starts" nt_daemon b "$B" "$NT_DIR/b.conf" --bus none

@@ -16,6 +16,8 @@
 # when the script fails or is interrupted. NT_KEEP=1 keeps the temp dir.
 # Daemon logs are printed (tail) when a check failed.
 
+. "$(dirname "${BASH_SOURCE[0]}")/busconf.sh"
+
 NT_PASS=0
 NT_FAIL=0
 NT_NAMESPACES=()
@@ -287,12 +289,7 @@ nt_bus() {
   </policy>
 </busconfig>
 XML
-  dbus-daemon --config-file="$NT_DIR/bus.conf" --nofork --print-address >"$NT_DIR/bus.addr" 2>"$NT_DIR/bus.log" &
-  NT_BUS_PID=$!
-  local _
-  for _ in $(seq 100); do [ -s "$NT_DIR/bus.addr" ] && break; sleep 0.05; done
-  NT_BUS=$(head -n1 "$NT_DIR/bus.addr")
-  [ -n "$NT_BUS" ] || { echo "dbus-daemon did not start:"; cat "$NT_DIR/bus.log"; return 1; }
+  nt_start_bus
 }
 
 # nt_policy_bus POLICY...: starts a private system-type dbus-daemon that
@@ -301,34 +298,14 @@ XML
 # $NT_DIR/pub (NT_DIR becomes 711) so that other users can reach it.
 nt_policy_bus() {
   command -v dbus-daemon >/dev/null || { echo "dbus-daemon missing"; return 1; }
-  local includes="" f
-  for f in "$@"; do includes+="  <include>$f</include>"$'\n'; done
   chmod 711 "$NT_DIR"
   mkdir -p -m 755 "$NT_DIR/pub"
-  cat >"$NT_DIR/bus.conf" <<XML
-<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <type>system</type>
-  <listen>unix:path=$NT_DIR/pub/bus.sock</listen>
-  <auth>EXTERNAL</auth>
-  <policy context="default">
-    <allow user="*"/>
-    <deny own="*"/>
-    <deny send_type="method_call"/>
-    <allow send_type="signal"/>
-    <allow send_requested_reply="true" send_type="method_return"/>
-    <allow send_requested_reply="true" send_type="error"/>
-    <allow receive_type="method_call"/>
-    <allow receive_type="method_return"/>
-    <allow receive_type="error"/>
-    <allow receive_type="signal"/>
-    <allow send_destination="org.freedesktop.DBus" send_interface="org.freedesktop.DBus"/>
-    <allow send_destination="org.freedesktop.DBus" send_interface="org.freedesktop.DBus.Introspectable"/>
-    <allow send_destination="org.freedesktop.DBus" send_interface="org.freedesktop.DBus.Properties"/>
-  </policy>
-$includes</busconfig>
-XML
+  system_bus_conf "$NT_DIR/pub/bus.sock" "$@" >"$NT_DIR/bus.conf"
+  nt_start_bus
+}
+
+# nt_start_bus: runs dbus-daemon with $NT_DIR/bus.conf, sets NT_BUS.
+nt_start_bus() {
   dbus-daemon --config-file="$NT_DIR/bus.conf" --nofork --print-address >"$NT_DIR/bus.addr" 2>"$NT_DIR/bus.log" &
   NT_BUS_PID=$!
   local _
@@ -338,6 +315,31 @@ XML
 }
 
 # --- config files ---------------------------------------------------------
+
+# nt_psk_conf LOCAL REMOTE LID RID LOCAL_TS REMOTE_TS IF_ADDR: prints a
+# config with one PSK site-to-site connection "tun" on ipsec0 (no DPD, short
+# retransmissions); append more keys for "tun" after it.
+nt_psk_conf() {
+  cat <<EOF
+[global]
+log-level = info
+retransmit-timeout = 1s
+retransmit-tries = 3
+
+[tun]
+local = $1
+remote = $2
+local-id = @$3
+remote-id = @$4
+auth = psk
+psk = "0123456789abcdef0123"
+local-ts = $5
+remote-ts = $6
+interface = ipsec0
+interface-address = $7
+dpd-delay = 0
+EOF
+}
 
 # nt_conf FILE: writes stdin to FILE with mode 0600 (inline PSKs require it).
 nt_conf() {

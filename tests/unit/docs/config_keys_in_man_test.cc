@@ -5,6 +5,7 @@
 
 #include <fstream>
 #include <set>
+#include <span>
 #include <sstream>
 #include <string>
 
@@ -50,27 +51,22 @@ TEST(ConfigKeysInMan, ExtractorReadsTermsOnly) {
   EXPECT_EQ(keys, (std::set<std::string>{"port-nat-t"}));
 }
 
-TEST(ConfigKeysInMan, EveryGlobalKeyIsDocumented) {
+// Every key of `keys` has an entry; `section` names them in messages.
+template <typename Target>
+void ExpectDocumented(std::span<const KeyDef<Target>> keys, const char* section) {
   std::string page = ReadManPage();
   ASSERT_FALSE(page.empty()) << "cannot read " << IKEVPN_CONF_MAN;
   auto documented = DocumentedKeys(page);
-  ASSERT_FALSE(GlobalKeys().empty());
-  for (const auto& key : GlobalKeys()) {
+  ASSERT_FALSE(keys.empty());
+  for (const auto& key : keys) {
     EXPECT_TRUE(documented.count(std::string(key.name)))
-        << "[global] key '" << key.name << "' is missing from man/ikevpn.conf.5 (add a .TP/.B entry)";
+        << section << " key '" << key.name << "' is missing from man/ikevpn.conf.5 (add a .TP/.B entry)";
   }
 }
 
-TEST(ConfigKeysInMan, EveryConnectionKeyIsDocumented) {
-  std::string page = ReadManPage();
-  ASSERT_FALSE(page.empty()) << "cannot read " << IKEVPN_CONF_MAN;
-  auto documented = DocumentedKeys(page);
-  ASSERT_FALSE(ConnectionKeys().empty());
-  for (const auto& key : ConnectionKeys()) {
-    EXPECT_TRUE(documented.count(std::string(key.name)))
-        << "connection key '" << key.name << "' is missing from man/ikevpn.conf.5 (add a .TP/.B entry)";
-  }
-}
+TEST(ConfigKeysInMan, EveryGlobalKeyIsDocumented) { ExpectDocumented(GlobalKeys(), "[global]"); }
+
+TEST(ConfigKeysInMan, EveryConnectionKeyIsDocumented) { ExpectDocumented(ConnectionKeys(), "connection"); }
 
 }  // namespace
 }  // namespace ikevpn::config
