@@ -4,6 +4,7 @@
 
 #include "daemon/base/log.h"
 #include "daemon/ike/exchange/exchange.h"
+#include "daemon/ike/exchange/mobike.h"
 #include "daemon/ike/exchange/starters.h"
 
 namespace ikevpn::ike {
@@ -387,6 +388,9 @@ void Engine::OnAcquire(uint32_t reqid, const TrafficSelector& src, const Traffic
 void Engine::OnMapping(const kernel::SaId& id, const Endpoint& new_remote) {
   sas_.ForEach([&](IkeSa& sa) {
     if (!sa.FindChildBySpi(id.spi)) return;
+    // With MOBIKE the peer announces its moves (UPDATE_SA_ADDRESSES,
+    // RFC 4555 §3.5, §3.8): ESP from elsewhere does not move IKE.
+    if (MobikeInUse(sa)) return;
     IKEVPN_LOG(kIke, kInfo) << "IKE_SA " << SaName(sa) << ": NAT mapping changed to " << new_remote.ToString();
     sa.remote = new_remote;
   });
