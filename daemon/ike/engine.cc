@@ -393,6 +393,9 @@ void Engine::OnMapping(const kernel::SaId& id, const Endpoint& new_remote) {
     if (MobikeInUse(sa)) return;
     IKEVPN_LOG(kIke, kInfo) << "IKE_SA " << SaName(sa) << ": NAT mapping changed to " << new_remote.ToString();
     sa.remote = new_remote;
+    // The CHILD_SAs follow at once: UpdatePeerAddress sees nothing new
+    // in the next IKE message from there.
+    MoveChildSas(*this, sa);
   });
 }
 

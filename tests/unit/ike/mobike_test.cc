@@ -221,5 +221,21 @@ TEST_F(MobikeTest, ResponderWithoutMobikeIgnoresUpdates) {
   EXPECT_EQ(RightSa(false).id.dst.ToString(), "192.0.2.1");
 }
 
+TEST_F(MobikeTest, WithoutMobikeAnEspMappingChangeMovesIkeAndChildSas) {
+  Establish(/*left_mobike=*/false, /*right_mobike=*/false);
+  // The backend saw authenticated ESP from a new NAT mapping (RFC 7296 §2.23).
+  p.right.engine->OnMapping(RightSa(true).id, Ep("198.51.100.9", 31001));
+  EXPECT_EQ(right->remote, Ep("198.51.100.9", 31001));
+  EXPECT_EQ(RightSa(false).id.dst.ToString(), "198.51.100.9");
+  EXPECT_EQ(RightSa(true).id.src.ToString(), "198.51.100.9");
+}
+
+TEST_F(MobikeTest, WithMobikeAnEspMappingChangeDoesNotMoveAnything) {
+  Establish();
+  p.right.engine->OnMapping(RightSa(true).id, Ep("198.51.100.9", 31001));
+  EXPECT_EQ(right->remote, Ep("192.0.2.1", kNatTPort));  // RFC 4555 §3.8
+  EXPECT_EQ(RightSa(false).id.dst.ToString(), "192.0.2.1");
+}
+
 }  // namespace
 }  // namespace ikevpn::ike::testing
