@@ -16,14 +16,20 @@ iop_net_up || { echo "FAIL: network setup"; exit 1; }
 IKE=aes256gcm16-prfsha256-x25519
 ESP=aes256gcm16
 
+# start_phase NAME IKEVPND_ROLE: both daemons up with mobike = yes
+# (charon's connection is loaded as responder; it initiates on demand).
+start_phase() {
+  p=$1
+  iop_phase "$p"
+  iop_charon_start || { iop_check "$p: charon starts" false; iop_finish; }
+  iop_swanctl_load iop responder "$IKE" "$ESP" "mobike = yes" || iop_check "$p: swanctl --load-all" false
+  iop_ikevpnd_conf iop "$2" "$IKE" "$ESP" "mobike = yes"
+  iop_ikevpnd_start || { iop_check "$p: ikevpnd starts" false; iop_finish; }
+}
+
 charon_remote_is() { iop_charon_sas | grep -qE "^[^ ].*ESTABLISHED.*" && iop_charon_sas | grep -qE "remote .*@ $1\[4500\]"; }
 
-p=v-init-move
-iop_phase "$p"
-iop_charon_start || { iop_check "$p: charon starts" false; iop_finish; }
-iop_swanctl_load iop responder "$IKE" "$ESP" "mobike = yes" || iop_check "$p: swanctl --load-all" false
-iop_ikevpnd_conf iop initiator "$IKE" "$ESP" "mobike = yes"
-iop_ikevpnd_start || { iop_check "$p: ikevpnd starts" false; iop_finish; }
+start_phase v-init-move initiator
 iop_check_wait "$p: charon IKE_SA ESTABLISHED" 10 iop_charon_ike_established
 iop_check_wait "$p: charon CHILD_SA INSTALLED" 5 iop_charon_child_installed
 iop_check_wait "$p: ikevpnd's ipsec0 is up" 5 iop_link_up
@@ -49,12 +55,7 @@ iop_stop_all
 ip -n "$IOP_NS_V" addr del 192.0.2.11/24 dev iop-v
 ip -n "$IOP_NS_V" addr add 192.0.2.1/24 dev iop-v
 
-p=s-init-move
-iop_phase "$p"
-iop_charon_start || { iop_check "$p: charon starts" false; iop_finish; }
-iop_swanctl_load iop responder "$IKE" "$ESP" "mobike = yes" || iop_check "$p: swanctl --load-all" false
-iop_ikevpnd_conf iop responder "$IKE" "$ESP" "mobike = yes"
-iop_ikevpnd_start || { iop_check "$p: ikevpnd starts" false; iop_finish; }
+start_phase s-init-move responder
 iop_check "$p: swanctl --initiate succeeds" \
   iop_swanctl --initiate --child net --timeout 10 >>"$IOP_P/charon/swanctl.log" 2>&1
 iop_check_wait "$p: ikevpnd's ipsec0 is up" 5 iop_link_up
