@@ -27,6 +27,7 @@
 #include "daemon/base/rng.h"
 #include "daemon/config/config.h"
 #include "daemon/ike/engine.h"
+#include "daemon/net/address_monitor.h"
 #include "daemon/net/ike_socket.h"
 
 namespace ikevpn::dbus {
@@ -76,6 +77,7 @@ class Daemon final : public api::ControlApi {
   FileCredentialStore credentials_;
   std::unique_ptr<net::IkeSockets> sockets_;
   std::unique_ptr<ike::Engine> engine_;
+  std::unique_ptr<net::AddressMonitor> addresses_;  // MOBIKE: our address changes
   std::unique_ptr<dbus::ControlService> bus_;
   config::Config config_;
   std::map<uint64_t, std::function<void(const api::Event&)>> subscribers_;

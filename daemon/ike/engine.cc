@@ -4,6 +4,7 @@
 
 #include "daemon/base/log.h"
 #include "daemon/ike/exchange/exchange.h"
+#include "daemon/ike/exchange/mobike.h"
 #include "daemon/ike/exchange/starters.h"
 
 namespace ikevpn::ike {
@@ -387,8 +388,14 @@ void Engine::OnAcquire(uint32_t reqid, const TrafficSelector& src, const Traffic
 void Engine::OnMapping(const kernel::SaId& id, const Endpoint& new_remote) {
   sas_.ForEach([&](IkeSa& sa) {
     if (!sa.FindChildBySpi(id.spi)) return;
+    // With MOBIKE the peer announces its moves (UPDATE_SA_ADDRESSES,
+    // RFC 4555 §3.5, §3.8): ESP from elsewhere does not move IKE.
+    if (MobikeInUse(sa)) return;
     IKEVPN_LOG(kIke, kInfo) << "IKE_SA " << SaName(sa) << ": NAT mapping changed to " << new_remote.ToString();
     sa.remote = new_remote;
+    // The CHILD_SAs follow at once: UpdatePeerAddress sees nothing new
+    // in the next IKE message from there.
+    MoveChildSas(*this, sa);
   });
 }
 

@@ -125,6 +125,7 @@ class Engine final : public kernel::KernelListener {
   Status SendRequest(IkeSa& sa);
   void OnRetransmitTimer(uint64_t sa_id, uint32_t message_id);
   void SendDatagrams(IkeSa& sa, const std::vector<Bytes>& datagrams);
+  void SendDatagrams(IkeSa& sa, const std::vector<Bytes>& datagrams, const Endpoint& local, const Endpoint& remote);
   Result<std::vector<Bytes>> Encode(IkeSa& sa, const IkeHeader& header, const Payloads& payloads,
                                     bool plaintext);
 

@@ -186,6 +186,8 @@ class TwoPeers {
 
   // Applied to every datagram Pump/Run delivers unless Pump is given its own.
   std::function<bool(const Datagram&)> drop;
+  // Applied to every delivered datagram before it arrives (a NAT on the wire).
+  std::function<void(Datagram&)> rewrite;
   FakeClock clock;
   TimerQueue timers{clock};
   Peer left;
