@@ -54,9 +54,10 @@ void Engine::RestartAttempt(const std::string& name) {
     return;
   }
   const int attempt = ++it->second.attempts;
+  const Endpoint remote = it->second.remote;  // `done` may erase the entry
   IKEVPN_LOG(kIke, kInfo) << "connection " << name << ": restarting (attempt " << attempt << ") to "
-                          << it->second.remote.ToString();
-  InitiateTo(name, it->second.remote, [this, name](Status s) {
+                          << remote.ToString();
+  InitiateTo(name, remote, [this, name](Status s) {
     if (s.ok()) {
       CancelDpdAction(name);
       return;

@@ -126,7 +126,7 @@ void Engine::OnRetransmitTimer(uint64_t sa_id, uint32_t message_id) {
     IKEVPN_LOG(kIke, kInfo) << "IKE_SA " << sa->LogName() << ": no response to " << what << " after "
                             << p.retransmits << " retransmits, peer is dead";
     // An established SA whose peer stopped answering: dpd-action applies.
-    const bool was_up = IsUsable(sa->state());
+    const bool was_up = IsUsable(sa->state()) && sa->successor == 0;
     const std::string name = sa->connection().name;
     const IpAddress peer = sa->remote.address;
     std::unique_ptr<Exchange> ex = std::move(p.exchange);

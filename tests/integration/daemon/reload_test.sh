@@ -3,7 +3,8 @@
 # (SIGHUP or ikevpnctl reload) is rejected with file:line messages and the
 # tunnel keeps running; an unchanged configuration leaves the SAs alone; a
 # valid changed one is applied (new metric, new connection), and one that
-# removes the tunnel's connection deletes its SAs. A changed or removed
+# removes the tunnel's connection deletes its SAs (and raises the log
+# level, which the reload applies). A changed or removed
 # connection's CHILD_SA is uninstalled before its interface is released or
 # recreated. Also ikevpnd --check-config on a bad and on a good file.
 #
@@ -60,7 +61,7 @@ interface = ipsec7
 EOF
 } | nt_conf "$NT_DIR/a-changed.conf"
 # Removed: only the spare connection is left.
-sed -n '/^\[spare\]/,$p' "$NT_DIR/a-changed.conf" | { printf '[global]\nlog-level = info\n\n'; cat; } \
+sed -n '/^\[spare\]/,$p' "$NT_DIR/a-changed.conf" | { printf '[global]\nlog-level = info,ike=debug\n\n'; cat; } \
   | nt_conf "$NT_DIR/a-removed.conf"
 cp -p "$NT_DIR/a-good.conf" "$NT_DIR/a.conf"
 # first_line LABEL MARK REGEX: line number of the first match after MARK (empty: none).
@@ -144,7 +145,9 @@ MARK=$(nt_log_mark a)
 B_DOWN=$(nt_log_count b 'IKE_SA tun\[[0-9]+\] down')
 kill -HUP "${NT_PID[a]}"
 nt_wait 5 "a: reload done, 1 connection" nt_log_since a "$MARK" 'reload done: 1 connection'
+nt_check "a: log level follows the file" nt_log_since a "$MARK" 'log level now info,ike=debug'
 nt_wait 5 "a: CHILD_SA down" nt_log_since a "$MARK" 'CHILD_SA tun\{[0-9]+\} down: configuration changed'
+nt_check "a: ike debug lines logged after the reload" nt_log_since a "$MARK" '\[ike\] debug: '
 nt_wait 5 "a: ipsec0 deleted" nt_log_since a "$MARK" 'ipsec0 deleted'
 nt_check "a: CHILD_SA uninstalled before ipsec0 was deleted" \
   before a "$MARK" 'CHILD_SA tun\{[0-9]+\} down' 'ipsec0 deleted'

@@ -74,7 +74,7 @@ nt_wait 15 "alice: CHILD_SA established" nt_log_has a1 'CHILD_SA gw\{[0-9]+\} es
 nt_wait 15 "bob: CHILD_SA established" nt_log_has a2 'CHILD_SA gw\{[0-9]+\} established'
 nt_wait 5 "b: alice's CHILD_SA on connection alice, ipsec0" nt_log_has b 'CHILD_SA alice\{[0-9]+\} established.* on ipsec0'
 nt_wait 5 "b: bob's CHILD_SA on connection bob, ipsec1" nt_log_has b 'CHILD_SA bob\{[0-9]+\} established.* on ipsec1'
-nt_check "b: alice authenticated as @alice" nt_log_has b 'IKE_SA alice\[[0-9]+\] established between .* and 192.0.2.1\[[0-9]+\] \[@alice\]|IKE_SA alice\[[0-9]+\] established between .*\[@alice\]'
+nt_check "b: alice authenticated as @alice" nt_log_has b 'IKE_SA alice\[[0-9]+\] established between .*\[@alice\]'
 nt_check "b: bob authenticated as @bob" nt_log_has b 'IKE_SA bob\[[0-9]+\] established between .*\[@bob\]'
 nt_check_not "b: no authentication failure" nt_log_has b 'AUTHENTICATION_FAILED|authentication .* failed'
 nt_wait 5 "b: ipsec0 up" nt_link_up "$B" ipsec0

@@ -130,8 +130,8 @@ TEST(SelectResponderConnection, ScoresAddressesIdentitiesAndAuthMethod) {
   EXPECT_EQ(SelectResponderConnection(conns, f, nullptr)->name, "cert");
   f.peer_uses_psk = true;
   EXPECT_EQ(SelectResponderConnection(conns, f, nullptr)->name, "literal");
-  // A tie keeps the current connection.
-  EXPECT_EQ(SelectResponderConnection(conns, PeerFacts{local, other}, conns["any"].get())->name, "any");
+  // A tie keeps the current connection ("any" would come first by name).
+  EXPECT_EQ(SelectResponderConnection(conns, PeerFacts{local, other}, conns["cert"].get())->name, "cert");
 }
 
 }  // namespace
