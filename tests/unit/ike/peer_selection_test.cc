@@ -104,7 +104,7 @@ TEST_F(PeerSelectionTest, UnknownIdentityIsRejected) {
 
 TEST(SelectResponderConnection, ScoresAddressesIdentitiesAndAuthMethod) {
   ConnectionMap conns;
-  auto add = [&](config::Connection c) { conns[c.name] = std::make_shared<const config::Connection>(std::move(c)); };
+  auto add = [&](const config::Connection& c) { conns[c.name] = std::make_shared<const config::Connection>(c); };
   config::Connection any = RoadWarrior("any", "x", "k");
   any.remote_id.reset();
   add(any);
