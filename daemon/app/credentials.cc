@@ -60,15 +60,15 @@ bool KeyFits(const crypto::PrivateKey& key, const crypto::Certificate& cert) {
 
 }  // namespace
 
-int FileCredentialStore::Load(const std::vector<config::Connection>& connections) {
+std::vector<config::ConnectionError> FileCredentialStore::Load(const std::vector<config::Connection>& connections) {
   FileCache cache;
   std::map<std::string, ike::ConnectionCredentials> loaded;
-  int errors = 0;
+  std::vector<config::ConnectionError> errors;
   for (const config::Connection& c : connections) {
     // The crypto layer's messages name the file.
     auto fail = [&](const Status& s) {
       IKEVPN_LOG(kCfg, kError) << "connection " << c.name << ": " << s.message();
-      ++errors;
+      errors.push_back({c.name, s.message()});
     };
     ike::ConnectionCredentials& cred = loaded[c.name];
     if (!c.cert.empty()) {

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "daemon/config/config_parser.h"
 #include "daemon/config/connection.h"
 #include "daemon/ike/engine_env.h"
 
@@ -25,8 +26,8 @@ class FileCredentialStore final : public ike::CredentialStore {
   // be read or parsed, or a key that does not belong to its certificate,
   // is logged as an error naming the connection and the file; that part of
   // the connection's credentials stays empty, and authentication with it
-  // fails. Returns the number of such errors.
-  int Load(const std::vector<config::Connection>& connections);
+  // fails. Returns these errors (also for ikevpnd --check-config).
+  std::vector<config::ConnectionError> Load(const std::vector<config::Connection>& connections);
 
   const ike::ConnectionCredentials* Find(const config::Connection& conn) const override;
 

@@ -121,12 +121,16 @@ Status Daemon::ApplyConfig(config::Config next, bool initial) {
     }
     conns.push_back(std::make_shared<const config::Connection>(std::move(resolved).value()));
   }
-  config::Config old = initial ? config::Config{} : config_;
-  SyncInterfaces(old, next);
+  config::Config old = initial ? config::Config{} : std::move(config_);
   secrets_.Set(std::make_shared<const config::Secrets>(next.secrets));
   credentials_.Load(next.connections);
   config_ = std::move(next);
+  // The SAs of removed and changed connections go first (their CHILD_SAs
+  // are uninstalled at once), then the interfaces they used: releasing or
+  // recreating an interface under an installed CHILD_SA would leave the
+  // SA's removal to count against the new interface.
   engine_->SetConnections(std::move(conns));
+  SyncInterfaces(old, config_);
   return Status::Ok();
 }
 
@@ -157,6 +161,18 @@ Status Daemon::Reload() {
   if (!parsed.ok()) {
     IKEVPN_LOG(kCfg, kError) << "reload rejected, keeping the running configuration";
     return Status(Code::kInvalidArgument, ErrorText(parsed.diags));
+  }
+  // The configured log level follows the file unless --log-level overrides it.
+  if (options_.log_level.empty() && parsed.config.global.log_level != config_.global.log_level) {
+    // From the defaults, as at start: a subsystem the new spec leaves out
+    // goes back to info.
+    std::string error;
+    Log::SetAllLevels(LogLevel::kInfo);
+    if (Log::Configure(parsed.config.global.log_level, &error)) {
+      IKEVPN_LOG(kCfg, kInfo) << "log level now " << parsed.config.global.log_level;
+    } else {
+      IKEVPN_LOG(kCfg, kError) << "log-level: " << error;
+    }
   }
   IKEVPN_RETURN_IF_ERROR(ApplyConfig(std::move(parsed.config), /*initial=*/false));
   Publish({api::EventKind::kReloaded, ""});

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <iostream>
 
+#include "daemon/app/credentials.h"
 #include "daemon/app/daemon.h"
 #include "daemon/app/options.h"
 #include "daemon/base/log.h"
@@ -18,7 +19,15 @@ int main(int argc, char** argv) {
     return parsed.exit_code;
   }
   const app::DaemonOptions& o = *parsed.options;
-  if (o.check_config) return config::CheckConfig(o.config, std::cout);
+  if (o.check_config) {
+    // The certificate, key and CA files too, as the daemon would load them
+    // (their errors are printed by CheckConfig, not logged).
+    Log::SetSink([](Subsys, LogLevel, std::string_view) {});
+    return config::CheckConfig(o.config, std::cout, [](const config::Config& c) {
+      app::FileCredentialStore store;
+      return store.Load(c.connections);
+    });
+  }
   if (!o.foreground) {
     // Classic daemon: detach and log to syslog.
     if (daemon(0, 0) < 0) {

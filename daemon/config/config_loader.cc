@@ -74,8 +74,17 @@ ParseOutcome LoadConfig(const std::string& path) {
   return out;
 }
 
-int CheckConfig(const std::string& path, std::ostream& out) {
+int CheckConfig(const std::string& path, std::ostream& out, const ExtraCheck& extra) {
   ParseOutcome outcome = LoadConfig(path);
+  if (outcome.ok() && extra) {
+    const auto& conns = outcome.config.connections;
+    for (const ConnectionError& e : extra(outcome.config)) {
+      int line = 0;
+      for (size_t i = 0; i < conns.size(); ++i)
+        if (conns[i].name == e.connection && i < outcome.connection_lines.size()) line = outcome.connection_lines[i];
+      outcome.diags.Error(path, line, "connection '" + e.connection + "': " + e.message);
+    }
+  }
   for (const Diagnostic& w : outcome.diags.warnings) {
     Diagnostic d = w;
     d.message = "warning: " + d.message;

@@ -8,6 +8,7 @@
 //   if (!outcome.ok()) { ... keep the running config ... }
 #pragma once
 
+#include <functional>
 #include <iosfwd>
 #include <string>
 #include <string_view>
@@ -38,9 +39,21 @@ ParseOutcome ParseConfigText(std::string_view text, const std::string& file);
 // every connection with PSK authentication has a PSK.
 ParseOutcome LoadConfig(const std::string& path);
 
-// For `ikevpnd --check-config PATH`: loads the config, prints every warning
-// ("file:line: warning: ...") and error ("file:line: ...") to `out`, and a
-// summary line. Returns the process exit code: 0 if usable, 1 if not.
-int CheckConfig(const std::string& path, std::ostream& out);
+// An error about one connection found outside the parser (e.g. its
+// certificate file cannot be read).
+struct ConnectionError {
+  std::string connection;  // the section name
+  std::string message;     // names the file concerned
+};
+// Checks beyond parsing that --check-config runs on a usable config (the
+// daemon passes the loading of cert, key and ca files).
+using ExtraCheck = std::function<std::vector<ConnectionError>(const Config&)>;
+
+// For `ikevpnd --check-config PATH`: loads the config, runs `extra` on it
+// if it parsed, prints every warning ("file:line: warning: ...") and error
+// ("file:line: ..."; errors of `extra` at their connection's section) to
+// `out`, and a summary line. Returns the process exit code: 0 if usable, 1
+// if not.
+int CheckConfig(const std::string& path, std::ostream& out, const ExtraCheck& extra = nullptr);
 
 }  // namespace ikevpn::config

@@ -11,10 +11,6 @@ namespace ikevpn::ike {
 
 namespace {
 
-std::string SaName(const IkeSa& sa) {
-  return sa.connection().name + "[" + std::to_string(sa.id()) + "]";
-}
-
 // Rekey `margin + random(0, jitter)` before the hard lifetime, never in the past.
 std::chrono::seconds RekeyDelay(const config::Lifetime& l, Rng& rng) {
   int64_t life = l.lifetime.count();
@@ -32,6 +28,9 @@ Engine::Engine(EngineEnv env)
       child_kernel_{env_.kernel, env_.interfaces, policies_} {}
 
 Engine::~Engine() {
+  for (auto& [name, r] : restarts_)
+    if (r.timer != kNoTimer) env_.timers.Cancel(r.timer);
+  restarts_.clear();
   std::vector<uint64_t> ids;
   sas_.ForEach([&ids](IkeSa& sa) { ids.push_back(sa.id()); });
   for (uint64_t id : ids)
@@ -57,14 +56,23 @@ void Engine::SetConnections(std::vector<std::shared_ptr<const config::Connection
       sa.set_connection(it->second);
     }
   });
-  for (uint64_t id : doomed)
-    if (IkeSa* sa = sas_.FindById(id)) StartDelete(*sa, "configuration changed");
+  // Their CHILD_SAs go now, not when the peer answers the Delete: the
+  // daemon releases or recreates their interfaces right after this.
+  for (uint64_t id : doomed) {
+    if (IkeSa* sa = sas_.FindById(id)) {
+      UninstallChildren(*sa, "configuration changed");
+      StartDelete(*sa, "configuration changed");
+    }
+  }
   std::vector<std::string> to_start;
   for (auto& [name, c] : next) {
     auto old = connections_.find(name);
     bool changed = old == connections_.end() || !(*old->second == *c);
+    if (changed) CancelDpdAction(name);
     if (changed && c->start_action == config::StartAction::kStart) to_start.push_back(name);
   }
+  for (auto& [name, c] : connections_)
+    if (!next.count(name)) CancelDpdAction(name);
   connections_ = std::move(next);
   for (const std::string& name : to_start) Initiate(name);
 }
@@ -118,7 +126,7 @@ void Engine::InitiateTo(const std::string& name, const Endpoint& remote, std::fu
   if (done) initiate_waiters_.emplace(name, std::move(done));
   if (st == api::ConnectionState::kConnecting) return;  // joins the attempt under way
   IkeSa* sa = NewInitiatorSa(it->second, remote);
-  IKEVPN_LOG(kIke, kInfo) << "initiating IKE_SA " << SaName(*sa) << " to " << remote.ToString();
+  IKEVPN_LOG(kIke, kInfo) << "initiating IKE_SA " << sa->LogName() << " to " << remote.ToString();
   Emit({api::EventKind::kConnectionState, name, api::ConnectionState::kConnecting, sa->id()});
   Queue(*sa, MakeIkeSaInit());
 }
@@ -133,6 +141,7 @@ void Engine::FinishInitiate(const std::string& name, Status status) {
 
 Status Engine::Terminate(const std::string& name) {
   if (!FindConnection(name)) return Status(Code::kNotFound, "no connection named '" + name + "'");
+  CancelDpdAction(name);
   std::vector<uint64_t> ids;
   sas_.ForEachOf(name, [&](IkeSa& sa) {
     ids.push_back(sa.id());
@@ -204,6 +213,30 @@ void Engine::Destroy(IkeSa& sa, const std::string& reason_ref) {
   // A replaced SA (IKE rekey) went nowhere: its CHILD_SAs live on in the
   // successor (moved there, possibly by the Abort above).
   const bool replaced = sa.successor != 0;
+  UninstallChildren(sa, reason);
+  if (replaced) {
+    IKEVPN_LOG(kIke, kDebug) << "IKE_SA " << sa.LogName() << " (replaced by [" << sa.successor << "]) removed: " << reason;
+  } else if (was_up || !reason.empty()) {
+    IKEVPN_LOG(kIke, kInfo) << "IKE_SA " << sa.LogName() << " down: " << reason;
+  }
+  std::unique_ptr<IkeSa> gone = sas_.Remove(id);
+  if (replaced) {
+    Emit({api::EventKind::kConnectionState, name, StateOf(name), id});
+    return;
+  }
+  if (was_up) Emit({api::EventKind::kIkeSaDown, name, api::ConnectionState::kDown, id, 0, 0, reason});
+  // An SA that never came up failed; one the peer rejected after we thought
+  // it up (§2.21.2) failed too, as an authentication failure.
+  if (!was_up || gone->auth_failed) {
+    api::Event failed{api::EventKind::kFailed, name, api::ConnectionState::kDown, id, 0, 0, reason};
+    failed.auth_failure = gone->auth_failed;
+    Emit(failed);
+    FinishInitiate(name, Status(failed.auth_failure ? Code::kAuthFailed : Code::kRetry, reason));
+  }
+  Emit({api::EventKind::kConnectionState, name, StateOf(name), id});
+}
+
+void Engine::UninstallChildren(IkeSa& sa, const std::string& reason) {
   for (auto& child : sa.children) {
     for (TimerId* t : {&child->rekey_timer, &child->expire_timer}) {
       if (*t != kNoTimer) env_.timers.Cancel(*t);
@@ -213,29 +246,11 @@ void Engine::Destroy(IkeSa& sa, const std::string& reason_ref) {
     child->Uninstall(child_kernel_);
     child->SetState(ChildSaState::kDeleted);
     if (was_installed) {
-      IKEVPN_LOG(kIke, kInfo) << "CHILD_SA " << name << "{" << child->id() << "} down: " << reason;
-      Emit({api::EventKind::kChildSaDown, name, api::ConnectionState::kDown, id, child->id(), 0, reason});
+      IKEVPN_LOG(kIke, kInfo) << "CHILD_SA " << sa.ChildLogName(child->id()) << " down: " << reason;
+      Emit({api::EventKind::kChildSaDown, sa.connection().name, api::ConnectionState::kDown, sa.id(), child->id(), 0,
+            reason});
     }
   }
-  if (replaced) {
-    IKEVPN_LOG(kIke, kDebug) << "IKE_SA " << SaName(sa) << " (replaced by [" << sa.successor << "]) removed: " << reason;
-  } else if (was_up || !reason.empty()) {
-    IKEVPN_LOG(kIke, kInfo) << "IKE_SA " << SaName(sa) << " down: " << reason;
-  }
-  std::unique_ptr<IkeSa> gone = sas_.Remove(id);
-  if (replaced) {
-    Emit({api::EventKind::kConnectionState, name, StateOf(name), id});
-    return;
-  }
-  if (was_up) Emit({api::EventKind::kIkeSaDown, name, api::ConnectionState::kDown, id, 0, 0, reason});
-  if (!was_up) {
-    api::Event failed{api::EventKind::kFailed, name, api::ConnectionState::kDown, id, 0, 0, reason};
-    failed.auth_failure = reason.find("AUTHENTICATION_FAILED") != std::string::npos ||
-                          reason.find("authentication failed") != std::string::npos;
-    Emit(failed);
-    FinishInitiate(name, Status(failed.auth_failure ? Code::kAuthFailed : Code::kRetry, reason));
-  }
-  Emit({api::EventKind::kConnectionState, name, StateOf(name), id});
 }
 
 void Engine::Emit(api::Event event) {
@@ -256,7 +271,7 @@ void Engine::OnIkeEstablished(IkeSa& sa) {
     sa.keys->sk_pi = SecretBytes();
     sa.keys->sk_pr = SecretBytes();
   }
-  IKEVPN_LOG(kIke, kInfo) << "IKE_SA " << SaName(sa) << " established between " << sa.local.ToString() << " ["
+  IKEVPN_LOG(kIke, kInfo) << "IKE_SA " << sa.LogName() << " established between " << sa.local.ToString() << " ["
                           << sa.local_id.text << "] and " << sa.remote.ToString() << " [" << sa.peer_id_text
                           << "] " << sa.keys->algorithms.ToString();
   ScheduleIkeTimers(sa);
@@ -266,13 +281,14 @@ void Engine::OnIkeEstablished(IkeSa& sa) {
 void Engine::OnChildUp(IkeSa& sa, ChildSa& child, bool rekeyed) {
   child.established = env_.clock.WallSeconds();
   ScheduleChildTimers(sa, child);
-  IKEVPN_LOG(kIke, kInfo) << "CHILD_SA " << sa.connection().name << "{" << child.id() << "} "
+  IKEVPN_LOG(kIke, kInfo) << "CHILD_SA " << sa.ChildLogName(child.id()) << " "
                           << (rekeyed ? "rekeyed" : "established") << " with SPIs " << std::hex << child.spi_in
                           << "_i " << child.spi_out << "_o" << std::dec << " " << child.algorithms.ToString()
                           << (child.interface.empty() ? "" : " on " + child.interface);
   if (!rekeyed) {
     Emit({api::EventKind::kChildSaUp, sa.connection().name, api::ConnectionState::kUp, sa.id(), child.id()});
     Emit({api::EventKind::kConnectionState, sa.connection().name, api::ConnectionState::kUp, sa.id()});
+    CancelDpdAction(sa.connection().name);
     FinishInitiate(sa.connection().name, Status::Ok());
   }
 }
@@ -317,7 +333,7 @@ void Engine::ArmChildTimers(IkeSa& sa, ChildSa& child, std::optional<std::chrono
     ChildSa* c = s ? s->FindChild(child_id) : nullptr;
     if (!c) return;
     c->expire_timer = kNoTimer;
-    IKEVPN_LOG(kIke, kInfo) << "CHILD_SA " << s->connection().name << "{" << child_id << "} hard lifetime reached";
+    IKEVPN_LOG(kIke, kInfo) << "CHILD_SA " << s->ChildLogName(child_id) << " hard lifetime reached";
     if (IsUsable(s->state()) && c->state() != ChildSaState::kDeleting) Queue(*s, MakeChildDelete(child_id));
   });
 }
@@ -374,7 +390,7 @@ void Engine::OnExpire(const kernel::SaId& id, uint32_t reqid, kernel::ExpireKind
 void Engine::OnAcquire(uint32_t reqid, const TrafficSelector& src, const TrafficSelector& dst) {
   IKEVPN_LOG(kIke, kDebug) << "acquire for reqid " << reqid << " " << src.ToString() << " -> " << dst.ToString();
   for (auto& [name, c] : connections_) {
-    if (c->start_action == config::StartAction::kTrap && StateOf(name) == api::ConnectionState::kDown) {
+    if (Trapped(*c) && StateOf(name) == api::ConnectionState::kDown) {
       for (const TrafficSelector& r : c->remote_ts.selectors) {
         if (r.Covers(dst) || r.Contains(dst.start)) {
           Initiate(name);
@@ -391,7 +407,7 @@ void Engine::OnMapping(const kernel::SaId& id, const Endpoint& new_remote) {
     // With MOBIKE the peer announces its moves (UPDATE_SA_ADDRESSES,
     // RFC 4555 §3.5, §3.8): ESP from elsewhere does not move IKE.
     if (MobikeInUse(sa)) return;
-    IKEVPN_LOG(kIke, kInfo) << "IKE_SA " << SaName(sa) << ": NAT mapping changed to " << new_remote.ToString();
+    IKEVPN_LOG(kIke, kInfo) << "IKE_SA " << sa.LogName() << ": NAT mapping changed to " << new_remote.ToString();
     sa.remote = new_remote;
     // The CHILD_SAs follow at once: UpdatePeerAddress sees nothing new
     // in the next IKE message from there.

@@ -10,6 +10,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -37,6 +38,9 @@ class Engine final : public kernel::KernelListener {
   // start_action = start are initiated.
   void SetConnections(std::vector<std::shared_ptr<const config::Connection>> connections);
   const config::Connection* FindConnection(const std::string& name) const;
+  const std::map<std::string, std::shared_ptr<const config::Connection>>& connections() const {
+    return connections_;
+  }
 
   // Starts the named connection. `done` (optional) runs once, when its first
   // CHILD_SA is installed or the attempt failed.
@@ -140,6 +144,19 @@ class Engine final : public kernel::KernelListener {
   void UpdatePeerAddress(IkeSa& sa, const Endpoint& local, const Endpoint& remote);
 
   void FinishInitiate(const std::string& name, Status status);
+
+  // dpd-action (dead_peer.cc): the connection's established IKE_SA with
+  // `peer` went because the peer stopped answering.
+  void OnPeerDead(const std::string& name, const IpAddress& peer);
+  void RestartAttempt(const std::string& name);
+  // Stops a restart in progress or disarms a trap (connection up, changed,
+  // removed or terminated).
+  void CancelDpdAction(const std::string& name);
+  // start-action = trap, or armed by dpd-action = trap.
+  bool Trapped(const config::Connection& c) const;
+  // Uninstalls the SA's CHILD_SAs (they stay listed, kDeleted) and cancels
+  // their timers, reporting each installed one down with `reason`.
+  void UninstallChildren(IkeSa& sa, const std::string& reason);
   IkeSa* NewInitiatorSa(std::shared_ptr<const config::Connection> conn, const Endpoint& remote);
 
   EngineEnv env_;
@@ -148,6 +165,14 @@ class Engine final : public kernel::KernelListener {
   ChildSaKernel child_kernel_;
   std::map<std::string, std::shared_ptr<const config::Connection>> connections_;
   std::multimap<std::string, std::function<void(Status)>> initiate_waiters_;
+  // dpd-action = restart in progress, by connection name.
+  struct RestartState {
+    Endpoint remote;
+    int attempts = 0;
+    TimerId timer = kNoTimer;  // the next attempt, while waiting
+  };
+  std::map<std::string, RestartState> restarts_;
+  std::set<std::string> trapped_;  // armed by dpd-action = trap
   uint64_t last_child_id_ = 0;
   uint32_t last_reqid_ = 0;
   ByteSpan current_datagram_;

@@ -7,20 +7,13 @@
 #include "daemon/ike/engine.h"
 #include "daemon/ike/exchange/exchange.h"
 #include "daemon/ike/exchange/mobike.h"
+#include "daemon/ike/exchange/peer_connection.h"
 #include "daemon/ike/exchange/responders.h"
 #include "daemon/ike/message/fragmentation.h"
 #include "daemon/ike/message/payload_rules.h"
 #include "daemon/ike/message/protection.h"
 
 namespace ikevpn::ike {
-
-namespace {
-
-std::string SaName(const IkeSa& sa) {
-  return sa.connection().name + "[" + std::to_string(sa.id()) + "]";
-}
-
-}  // namespace
 
 void Engine::Queue(IkeSa& sa, std::unique_ptr<Exchange> exchange, bool front) {
   if (front) {
@@ -47,7 +40,7 @@ void Engine::StartNext(IkeSa& sa) {
   if (Status s = SendRequest(sa); !s.ok()) {
     IkeSa* still = sas_.FindById(id);
     if (!still) return;
-    IKEVPN_LOG(kIke, kWarn) << "IKE_SA " << SaName(*still) << ": cannot send "
+    IKEVPN_LOG(kIke, kWarn) << "IKE_SA " << still->LogName() << ": cannot send "
                             << still->pending->exchange->name() << ": " << s.ToString();
     std::unique_ptr<Exchange> ex = std::move(still->pending->exchange);
     still->pending.reset();
@@ -74,7 +67,7 @@ Status Engine::SendRequest(IkeSa& sa) {
   if (p.message_id == sa.next_request_id && p.exchange->type() != ExchangeType::kIkeSaInit)
     ++sa.next_request_id;
   if (p.exchange->type() == ExchangeType::kIkeSaInit) sa.next_request_id = 1;
-  IKEVPN_LOG(kIke, kDebug) << "IKE_SA " << SaName(sa) << ": sending " << p.exchange->name() << " request "
+  IKEVPN_LOG(kIke, kDebug) << "IKE_SA " << sa.LogName() << ": sending " << p.exchange->name() << " request "
                            << p.message_id << " to " << sa.remote.ToString();
   SendDatagrams(sa, p.datagrams);
   uint64_t sa_id = sa.id();
@@ -125,7 +118,7 @@ void Engine::SendDatagrams(IkeSa& sa, const std::vector<Bytes>& datagrams, const
                            const Endpoint& remote) {
   for (const Bytes& d : datagrams) {
     if (Status s = env_.sender.Send(d, local, remote); !s.ok())
-      IKEVPN_LOG(kNet, kDebug) << "IKE_SA " << SaName(sa) << ": " << s.ToString();
+      IKEVPN_LOG(kNet, kDebug) << "IKE_SA " << sa.LogName() << ": " << s.ToString();
   }
 }
 
@@ -136,16 +129,21 @@ void Engine::OnRetransmitTimer(uint64_t sa_id, uint32_t message_id) {
   p.timer = kNoTimer;
   if (p.retransmits >= settings().retransmit_tries) {
     std::string what(p.exchange->name());
-    IKEVPN_LOG(kIke, kInfo) << "IKE_SA " << SaName(*sa) << ": no response to " << what << " after "
+    IKEVPN_LOG(kIke, kInfo) << "IKE_SA " << sa->LogName() << ": no response to " << what << " after "
                             << p.retransmits << " retransmits, peer is dead";
+    // An established SA whose peer stopped answering: dpd-action applies.
+    const bool was_up = IsUsable(sa->state()) && sa->successor == 0;
+    const std::string name = sa->connection().name;
+    const IpAddress peer = sa->remote.address;
     std::unique_ptr<Exchange> ex = std::move(p.exchange);
     sa->pending.reset();
     ex->Abort(*this, *sa);
     Destroy(*sa, "peer did not respond to " + what);
+    if (was_up) OnPeerDead(name, peer);
     return;
   }
   ++p.retransmits;
-  IKEVPN_LOG(kIke, kDebug) << "IKE_SA " << SaName(*sa) << ": retransmit " << p.retransmits << " of "
+  IKEVPN_LOG(kIke, kDebug) << "IKE_SA " << sa->LogName() << ": retransmit " << p.retransmits << " of "
                            << p.exchange->name() << " request " << message_id;
   SendDatagrams(*sa, p.datagrams);
   // Exponential back-off with jitter, capped (§2.1).
@@ -200,7 +198,7 @@ void Engine::OnDatagram(ByteSpan datagram, const Endpoint& local, const Endpoint
     sa->spi_r = h.spi_r;
   }
   if (h.spi_i != sa->spi_i || (sa->spi_r != 0 && h.spi_r != sa->spi_r)) {
-    IKEVPN_LOG(kNet, kDebug) << "SPI mismatch for IKE_SA " << SaName(*sa) << ", dropped";
+    IKEVPN_LOG(kNet, kDebug) << "SPI mismatch for IKE_SA " << sa->LogName() << ", dropped";
     return;
   }
   HandleMessage(*sa, h, datagram, local, remote);
@@ -210,26 +208,26 @@ void Engine::HandleMessage(IkeSa& sa, const IkeHeader& h, ByteSpan datagram, con
                            const Endpoint& remote) {
   // Retransmitted request: answer from the cache before decrypting (§2.1).
   if (!h.response() && sa.cached_response.valid && h.message_id == sa.cached_response.message_id) {
-    IKEVPN_LOG(kIke, kDebug) << "IKE_SA " << SaName(sa) << ": retransmitted request " << h.message_id
+    IKEVPN_LOG(kIke, kDebug) << "IKE_SA " << sa.LogName() << ": retransmitted request " << h.message_id
                              << ", resending response";
     // §2.11: a response goes back where its request came from.
     SendDatagrams(sa, sa.cached_response.datagrams, local, remote);
     return;
   }
   if (!h.response() && h.message_id != sa.peer_request_id) {
-    IKEVPN_LOG(kIke, kDebug) << "IKE_SA " << SaName(sa) << ": request " << h.message_id
+    IKEVPN_LOG(kIke, kDebug) << "IKE_SA " << sa.LogName() << ": request " << h.message_id
                              << " outside the window (expected " << sa.peer_request_id << "), dropped";
     return;
   }
   if (h.response() && (!sa.pending || sa.pending->message_id != h.message_id ||
                        sa.pending->exchange->type() != h.exchange)) {
-    IKEVPN_LOG(kIke, kDebug) << "IKE_SA " << SaName(sa) << ": unexpected response " << h.message_id << ", dropped";
+    IKEVPN_LOG(kIke, kDebug) << "IKE_SA " << sa.LogName() << ": unexpected response " << h.message_id << ", dropped";
     return;
   }
   crypto::Cipher* inbound = sa.keys ? sa.keys->inbound.get() : nullptr;
   DecodeResult<Message> decoded = DecodeMessage(datagram, inbound);
   if (!decoded.ok()) {
-    IKEVPN_LOG(kIke, kDebug) << "IKE_SA " << SaName(sa) << ": dropping message: "
+    IKEVPN_LOG(kIke, kDebug) << "IKE_SA " << sa.LogName() << ": dropping message: "
                              << decoded.failure().ToString();
     // Only protected requests that passed the integrity check get an error
     // answer; anything else could be forged (§2.21).
@@ -255,7 +253,7 @@ void Engine::HandleMessage(IkeSa& sa, const IkeHeader& h, ByteSpan datagram, con
     if (!sa.reassembler) sa.reassembler = std::make_unique<FragmentReassembler>();
     auto whole = sa.reassembler->Add(std::move(m));
     if (!whole.ok()) {
-      IKEVPN_LOG(kIke, kDebug) << "IKE_SA " << SaName(sa) << ": bad fragment: " << whole.failure().ToString();
+      IKEVPN_LOG(kIke, kDebug) << "IKE_SA " << sa.LogName() << ": bad fragment: " << whole.failure().ToString();
       sa.reassembler.reset();
       return;
     }
@@ -264,7 +262,7 @@ void Engine::HandleMessage(IkeSa& sa, const IkeHeader& h, ByteSpan datagram, con
     sa.reassembler.reset();
   }
   if (DecodeStatus rules = CheckPayloadRules(m); !rules.ok()) {
-    IKEVPN_LOG(kIke, kDebug) << "IKE_SA " << SaName(sa) << ": " << m.Summary() << ": "
+    IKEVPN_LOG(kIke, kDebug) << "IKE_SA " << sa.LogName() << ": " << m.Summary() << ": "
                              << rules.failure().ToString();
     if (!h.response() && (sa.keys || h.exchange == ExchangeType::kIkeSaInit)) {
       if (auto notify = NotifyFor(rules.error())) {
@@ -280,7 +278,7 @@ void Engine::HandleMessage(IkeSa& sa, const IkeHeader& h, ByteSpan datagram, con
     }
     return;
   }
-  IKEVPN_LOG(kIke, kDebug) << "IKE_SA " << SaName(sa) << ": received " << m.Summary();
+  IKEVPN_LOG(kIke, kDebug) << "IKE_SA " << sa.LogName() << ": received " << m.Summary();
   if (m.encrypted) {
     sa.last_peer_activity = env_.clock.Now();
     UpdatePeerAddress(sa, local, remote);
@@ -304,7 +302,7 @@ void Engine::UpdatePeerAddress(IkeSa& sa, const Endpoint& local, const Endpoint&
   const bool floated = local.port == settings().nat_port && sa.local.port != settings().nat_port;
   if (!floated && !(sa.nat_remote && !MobikeInUse(sa))) return;
   IKEVPN_LOG(kIke, kDebug)
-      << "IKE_SA " << SaName(sa) << ": peer now at " << remote.ToString() << " (was " << sa.remote.ToString()
+      << "IKE_SA " << sa.LogName() << ": peer now at " << remote.ToString() << " (was " << sa.remote.ToString()
       << ")";
   sa.remote = remote;
   sa.local = local;
@@ -360,7 +358,7 @@ void Engine::HandleRequest(IkeSa& sa, const Message& request) {
     case ExchangeType::kIkeSaInit:
     case ExchangeType::kIkeSessionResume:
     case ExchangeType::kIkeIntermediate:
-      IKEVPN_LOG(kIke, kDebug) << "IKE_SA " << SaName(sa) << ": unexpected "
+      IKEVPN_LOG(kIke, kDebug) << "IKE_SA " << sa.LogName() << ": unexpected "
                                << ToString(request.header.exchange) << " request, dropped";
       return;
   }
@@ -368,7 +366,7 @@ void Engine::HandleRequest(IkeSa& sa, const Message& request) {
   rh.flags = kFlagResponse | (sa.initiator() ? kFlagInitiator : 0);
   auto enc = Encode(sa, rh, out.payloads, false);
   if (!enc.ok()) {
-    IKEVPN_LOG(kIke, kError) << "IKE_SA " << SaName(sa) << ": cannot encode response: " << enc.status().ToString();
+    IKEVPN_LOG(kIke, kError) << "IKE_SA " << sa.LogName() << ": cannot encode response: " << enc.status().ToString();
     return;
   }
   sa.cached_response = {request.header.message_id, true, std::move(enc).value()};
@@ -424,14 +422,9 @@ void Engine::HandleInitRequest(const IkeHeader& h, ByteSpan datagram, const Endp
       return;
     }
   }
-  // The connection is chosen in RespondIkeSaInit; start with a placeholder
-  // that accepts the peer (any connection with a matching remote address).
-  std::shared_ptr<const config::Connection> conn;
-  for (const auto& [name, c] : connections_) {
-    if (c->remote.is_any() || (c->remote.kind == config::Host::Kind::kAddress && c->remote.address == remote.address)) {
-      if (!conn || (!c->remote.is_any() && conn->remote.is_any())) conn = c;
-    }
-  }
+  // The best connection by address; IKE_AUTH chooses again by identity.
+  std::shared_ptr<const config::Connection> conn =
+      SelectResponderConnection(connections_, PeerFacts{local.address, remote.address}, nullptr);
   if (!conn) {
     // Debug: unauthenticated input, one line per datagram would let a flood
     // flood the log.

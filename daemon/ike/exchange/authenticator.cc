@@ -48,19 +48,19 @@ Result<Bytes> PskAuthData(Engine& engine, IkeSa& sa, ByteSpan id_body, bool by_i
 // The peer's identity must be the configured one, if one is configured.
 Status CheckRemoteId(const IkeSa& sa, const config::Identity& peer) {
   const auto& want = sa.connection().remote_id;
-  if (!want) return Status::Ok();
-  bool match = false;
-  if (want->type == IdType::kDerAsn1Dn && peer.type == IdType::kDerAsn1Dn) {
-    auto der = WithPayloadData(*want);
-    match = der.ok() && crypto::SameDn(der->data, peer.data);
-  } else {
-    match = want->Matches(peer);
-  }
-  if (!match) return Status(Code::kAuthFailed, "peer identity " + peer.text + " is not the configured " + want->text);
-  return Status::Ok();
+  if (!want || IdentityMatches(*want, peer)) return Status::Ok();
+  return Status(Code::kAuthFailed, "peer identity " + peer.text + " is not the configured " + want->text);
 }
 
 }  // namespace
+
+bool IdentityMatches(const config::Identity& configured, const config::Identity& wire) {
+  if (configured.type == IdType::kDerAsn1Dn && wire.type == IdType::kDerAsn1Dn) {
+    auto der = WithPayloadData(configured);
+    return der.ok() && crypto::SameDn(der->data, wire.data);
+  }
+  return configured.Matches(wire);
+}
 
 // RFC 7296 §3.5: ID_DER_ASN1_DN carries the DER Name.
 Result<config::Identity> WithPayloadData(config::Identity id) {

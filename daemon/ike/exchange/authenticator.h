@@ -20,6 +20,9 @@ Result<config::Identity> OwnIdentity(Engine& engine, const IkeSa& sa);
 Result<config::Identity> WithPayloadData(config::Identity id);
 // The identity in an IDi/IDr payload, as a config Identity (text filled in).
 config::Identity IdentityOf(IdType type, const Bytes& data);
+// True if the identity from an ID payload (`wire`) is the `configured` one
+// (DNs compared as DER names, crypto::SameDn).
+bool IdentityMatches(const config::Identity& configured, const config::Identity& wire);
 // RestOfInitIDPayload / RestOfRespIDPayload (§2.15): type, 3 reserved, data.
 Bytes IdBody(IdType type, const Bytes& data);
 

@@ -19,8 +19,6 @@ namespace ikevpn::ike {
 
 namespace {
 
-std::string Name(const IkeSa& sa) { return sa.connection().name + "[" + std::to_string(sa.id()) + "]"; }
-
 std::unique_ptr<Exchange> MakeChildCreateAttempt(int attempt);
 
 class ChildCreate final : public Exchange {
@@ -47,7 +45,7 @@ class ChildCreate final : public Exchange {
     auto child = offer_.Complete(engine, sa, m);
     if (offer_.resend()) return ExchangeResult::kResend;
     if (!child.ok()) {
-      IKEVPN_LOG(kIke, kWarn) << "IKE_SA " << Name(sa) << ": no further CHILD_SA: " << child.status().message();
+      IKEVPN_LOG(kIke, kWarn) << "IKE_SA " << sa.LogName() << ": no further CHILD_SA: " << child.status().message();
       set_failure(child.status().message());
       engine.Emit({api::EventKind::kFailed, sa.connection().name, engine.StateOf(sa.connection().name), sa.id(), 0,
                    0, child.status().message()});
@@ -62,7 +60,7 @@ class ChildCreate final : public Exchange {
  private:
   // §2.25: not at once; on the IKE SA's successor if it is rekeyed meanwhile.
   void RetryLater(Engine& engine, IkeSa& sa) {
-    IKEVPN_LOG(kIke, kDebug) << "IKE_SA " << Name(sa) << ": CHILD_SA create refused for now, retrying later";
+    IKEVPN_LOG(kIke, kDebug) << "IKE_SA " << sa.LogName() << ": CHILD_SA create refused for now, retrying later";
     Engine* e = &engine;
     const uint64_t id = sa.id();
     const int next = attempt_ + 1;
@@ -88,7 +86,7 @@ ResponderOutcome RespondChildCreate(Engine& engine, IkeSa& sa, const Message& m)
   Bytes nr;
   auto child = RespondChildSa(engine, sa, m, out.payloads, nr);
   if (!child.ok()) {
-    IKEVPN_LOG(kIke, kInfo) << "IKE_SA " << Name(sa) << ": CHILD_SA refused: " << child.status().message();
+    IKEVPN_LOG(kIke, kInfo) << "IKE_SA " << sa.LogName() << ": CHILD_SA refused: " << child.status().message();
     return out;
   }
   engine.OnChildUp(sa, **child, /*rekeyed=*/false);

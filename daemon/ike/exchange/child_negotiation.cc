@@ -123,7 +123,7 @@ void RemoveChildSa(Engine& engine, IkeSa& sa, uint64_t child_id, const std::stri
   c->Uninstall(engine.child_kernel());
   c->SetState(ChildSaState::kDeleted);
   if (!rekeyed) {
-    IKEVPN_LOG(kIke, kInfo) << "CHILD_SA " << sa.connection().name << "{" << child_id << "} deleted: " << reason;
+    IKEVPN_LOG(kIke, kInfo) << "CHILD_SA " << sa.ChildLogName(child_id) << " deleted: " << reason;
     engine.Emit({api::EventKind::kChildSaDown, sa.connection().name, api::ConnectionState::kDown, sa.id(), child_id, 0,
                  reason});
     engine.Emit({api::EventKind::kConnectionState, sa.connection().name, engine.StateOf(sa.connection().name), sa.id()});

@@ -25,10 +25,6 @@ namespace ikevpn::ike {
 
 namespace {
 
-std::string Name(const IkeSa& sa, uint64_t child_id) {
-  return sa.connection().name + "{" + std::to_string(child_id) + "}";
-}
-
 // `successor` replaces `old` (which may be gone): events and log.
 void ReportRekeyed(Engine& engine, IkeSa& sa, uint64_t old_id, ChildSa& successor) {
   engine.OnChildUp(sa, successor, /*rekeyed=*/true);
@@ -74,14 +70,14 @@ class ChildRekey final : public Exchange {
     ChildSa* old = sa.FindChild(old_id_);
     if (!offer_.prepared()) {
       if (!old || old->state() != ChildSaState::kInstalled)
-        return Status(Code::kNotFound, "CHILD_SA " + Name(sa, old_id_) + " is no longer installed");
+        return Status(Code::kNotFound, "CHILD_SA " + sa.ChildLogName(old_id_) + " is no longer installed");
       IKEVPN_RETURN_IF_ERROR(offer_.Prepare(engine, sa, TsPair{old->local_ts, old->remote_ts}));
       old->peer_rekey.reset();
       old->SetState(ChildSaState::kRekeying);
     } else if (!old || old->state() != ChildSaState::kRekeying) {
-      return Status(Code::kNotFound, "CHILD_SA " + Name(sa, old_id_) + " went away during its rekey");
+      return Status(Code::kNotFound, "CHILD_SA " + sa.ChildLogName(old_id_) + " went away during its rekey");
     }
-    IKEVPN_LOG(kIke, kDebug) << "rekeying CHILD_SA " << Name(sa, old_id_);
+    IKEVPN_LOG(kIke, kDebug) << "rekeying CHILD_SA " << sa.ChildLogName(old_id_);
     // §1.3.3: the SPI the initiator expects in inbound packets.
     Payloads p{SpiNotify(NotifyType::kRekeySa, old->spi_in)};
     offer_.Append(sa, p);
@@ -104,7 +100,7 @@ class ChildRekey final : public Exchange {
       if (temporary) {
         RetryLater(engine, sa, *old);
       } else {
-        IKEVPN_LOG(kIke, kWarn) << "CHILD_SA " << Name(sa, old_id_) << ": rekey failed: " << failure();
+        IKEVPN_LOG(kIke, kWarn) << "CHILD_SA " << sa.ChildLogName(old_id_) << ": rekey failed: " << failure();
       }
       return ExchangeResult::kFailed;
     }
@@ -113,7 +109,7 @@ class ChildRekey final : public Exchange {
       // The peer answered our rekey and then deleted the old CHILD_SA: it
       // won a collision whose request reached us first (ours was lost and
       // retransmitted). Ours is the redundant successor.
-      IKEVPN_LOG(kIke, kInfo) << "CHILD_SA " << Name(sa, old_id_) << ": the peer's rekey won, deleting ours";
+      IKEVPN_LOG(kIke, kInfo) << "CHILD_SA " << sa.ChildLogName(old_id_) << ": the peer's rekey won, deleting ours";
       fresh.SetState(ChildSaState::kRekeyed);
       fresh.UninstallOutbound(engine.env().kernel);
       engine.Queue(sa, MakeChildDelete(fresh.id()));
@@ -146,7 +142,7 @@ class ChildRekey final : public Exchange {
     ChildSa* theirs = sa.FindChild(theirs_id);
     ChildSa* winner = lost ? theirs : &ours;
     ChildSa* loser = lost ? &ours : theirs;
-    IKEVPN_LOG(kIke, kInfo) << "CHILD_SA " << Name(sa, old_id_) << ": simultaneous rekey, "
+    IKEVPN_LOG(kIke, kInfo) << "CHILD_SA " << sa.ChildLogName(old_id_) << ": simultaneous rekey, "
                             << (lost ? "the peer's" : "ours") << " survives";
     old.SetState(ChildSaState::kRekeyed);
     if (loser) {
@@ -161,7 +157,7 @@ class ChildRekey final : public Exchange {
 
   // §2.25: the peer does not know the CHILD_SA; drop ours and start afresh.
   ExchangeResult Recreate(Engine& engine, IkeSa& sa) {
-    IKEVPN_LOG(kIke, kInfo) << "CHILD_SA " << Name(sa, old_id_) << " unknown to the peer, creating a new one";
+    IKEVPN_LOG(kIke, kInfo) << "CHILD_SA " << sa.ChildLogName(old_id_) << " unknown to the peer, creating a new one";
     RemoveChildSa(engine, sa, old_id_, "unknown to the peer");
     engine.Queue(sa, MakeChildCreate());
     return ExchangeResult::kFailed;
@@ -171,7 +167,7 @@ class ChildRekey final : public Exchange {
   // retry follows the CHILD_SA to a new IKE SA; its hard lifetime ends
   // the retries.
   void RetryLater(Engine& engine, IkeSa& sa, ChildSa& old) {
-    IKEVPN_LOG(kIke, kDebug) << "CHILD_SA " << Name(sa, old_id_) << ": rekey refused for now, retrying later";
+    IKEVPN_LOG(kIke, kDebug) << "CHILD_SA " << sa.ChildLogName(old_id_) << ": rekey refused for now, retrying later";
     if (old.rekey_timer != kNoTimer) engine.env().timers.Cancel(old.rekey_timer);
     old.rekey_timer = kNoTimer;
     engine.ArmChildTimers(sa, old, RetryDelay(engine), std::nullopt);
@@ -204,7 +200,7 @@ ResponderOutcome RespondChildRekey(Engine& engine, IkeSa& sa, const Message& m, 
   Bytes nr;
   auto child = RespondChildSa(engine, sa, m, out.payloads, nr);
   if (!child.ok()) {
-    IKEVPN_LOG(kIke, kInfo) << "CHILD_SA " << Name(sa, old->id()) << ": rekey refused: " << child.status().message();
+    IKEVPN_LOG(kIke, kInfo) << "CHILD_SA " << sa.ChildLogName(old->id()) << ": rekey refused: " << child.status().message();
     return out;
   }
   ChildSa& fresh = **child;

@@ -17,13 +17,13 @@
 #include "daemon/ike/exchange/cert_auth.h"
 #include "daemon/ike/exchange/child_negotiation.h"
 #include "daemon/ike/exchange/exchange.h"
+#include "daemon/ike/exchange/peer_connection.h"
 #include "daemon/ike/exchange/responders.h"
+#include "daemon/ike/exchange/starters.h"
 
 namespace ikevpn::ike {
 
 namespace {
-
-std::string Name(const IkeSa& sa) { return sa.connection().name + "[" + std::to_string(sa.id()) + "]"; }
 
 class IkeAuth final : public Exchange {
  public:
@@ -60,7 +60,9 @@ class IkeAuth final : public Exchange {
     const IdrPayload* idr = m.Find<IdrPayload>();
     const AuthPayload* auth = m.Find<AuthPayload>();
     if (!idr || !auth) {
+      // <-- HDR, SK {N(AUTHENTICATION_FAILED)}: the responder rejected us.
       const NotifyPayload* e = m.FirstErrorNotify();
+      if (e && e->type == NotifyType::kAuthenticationFailed) sa.auth_failed = true;
       Fail(engine, sa, e ? std::string(ToString(e->type)) : "IKE_AUTH response without IDr/AUTH");
       return ExchangeResult::kDestroy;
     }
@@ -68,8 +70,12 @@ class IkeAuth final : public Exchange {
     sa.peer_id = peer;
     sa.peer_id_text = peer.text;
     if (Status s = VerifyAuth(engine, sa, m, *auth, peer); !s.ok()) {
-      Fail(engine, sa, "authentication of " + peer.text + " failed: " + s.message());
-      return ExchangeResult::kDestroy;
+      // §2.21.2: the responder thinks the SA is up; tell it, then delete.
+      const std::string why = "authentication of " + peer.text + " failed: " + s.message();
+      Fail(engine, sa, why);
+      sa.auth_failed = true;
+      engine.Queue(sa, MakeAuthFailedNotify(why), /*front=*/true);
+      return ExchangeResult::kDone;
     }
     sa.peer_mobike = m.HasNotify(NotifyType::kMobikeSupported);
     ChildKeyInputs keys{sa.auth_inputs->ni, sa.auth_inputs->nr, nullptr};
@@ -77,7 +83,7 @@ class IkeAuth final : public Exchange {
     sa.SetState(IkeSaState::kEstablished);
     engine.OnIkeEstablished(sa);
     if (!child.ok()) {
-      IKEVPN_LOG(kIke, kWarn) << "IKE_SA " << Name(sa) << ": no CHILD_SA: " << child.status().message();
+      IKEVPN_LOG(kIke, kWarn) << "IKE_SA " << sa.LogName() << ": no CHILD_SA: " << child.status().message();
       engine.Emit({api::EventKind::kFailed, sa.connection().name, api::ConnectionState::kConnecting, sa.id(), 0, 0,
                    child.status().message()});
       return ExchangeResult::kFailed;
@@ -92,7 +98,7 @@ class IkeAuth final : public Exchange {
 
  private:
   void Fail(Engine& engine, IkeSa& sa, const std::string& why) {
-    IKEVPN_LOG(kIke, kWarn) << "IKE_SA " << Name(sa) << ": " << why;
+    IKEVPN_LOG(kIke, kWarn) << "IKE_SA " << sa.LogName() << ": " << why;
     if (child_) ReleaseChild(engine, sa, *child_);
     set_failure(why);
   }
@@ -100,8 +106,9 @@ class IkeAuth final : public Exchange {
   std::optional<ChildRequest> child_;
 };
 
-ResponderOutcome AuthFailed(const IkeSa& sa, const std::string& why) {
-  IKEVPN_LOG(kIke, kWarn) << "IKE_SA " << Name(sa) << ": " << why;
+ResponderOutcome AuthFailed(IkeSa& sa, const std::string& why) {
+  IKEVPN_LOG(kIke, kWarn) << "IKE_SA " << sa.LogName() << ": " << why;
+  sa.auth_failed = true;
   ResponderOutcome out;
   out.payloads.push_back(MakeNotify(NotifyType::kAuthenticationFailed));
   out.after = ResponderOutcome::After::kDestroy;
@@ -125,6 +132,7 @@ ResponderOutcome RespondIkeAuth(Engine& engine, IkeSa& sa, const Message& m) {
   config::Identity peer = IdentityOf(idi->type, idi->data);
   sa.peer_id = peer;
   sa.peer_id_text = peer.text;
+  ReselectByIdentity(engine, sa, m, peer);
   auto own = OwnIdentity(engine, sa);
   if (!own.ok()) return AuthFailed(sa, "cannot name ourselves: " + own.status().message());
   sa.local_id = std::move(own).value();
@@ -149,7 +157,7 @@ ResponderOutcome RespondIkeAuth(Engine& engine, IkeSa& sa, const Message& m) {
   if (child.ok()) {
     engine.OnChildUp(sa, **child, /*rekeyed=*/false);
   } else {
-    IKEVPN_LOG(kIke, kWarn) << "IKE_SA " << Name(sa) << ": no CHILD_SA: " << child.status().message();
+    IKEVPN_LOG(kIke, kWarn) << "IKE_SA " << sa.LogName() << ": no CHILD_SA: " << child.status().message();
   }
   return out;
 }

@@ -31,8 +31,6 @@ namespace {
 constexpr std::chrono::seconds kReplacedLinger{60};
 constexpr int kMaxKeRetries = 2;
 
-std::string Name(const IkeSa& sa) { return sa.connection().name + "[" + std::to_string(sa.id()) + "]"; }
-
 Bytes SpiBytes(uint64_t spi) {
   Bytes b(8);
   StoreBe64(b.data(), spi);
@@ -114,7 +112,7 @@ void Retire(Engine& engine, IkeSa& old, IkeSa& successor) {
   auto queued = std::move(old.queued);
   old.queued.clear();
   for (auto& ex : queued) engine.Queue(successor, std::move(ex));
-  IKEVPN_LOG(kIke, kInfo) << "IKE_SA " << Name(old) << " rekeyed to " << Name(successor) << " "
+  IKEVPN_LOG(kIke, kInfo) << "IKE_SA " << old.LogName() << " rekeyed to " << successor.LogName() << " "
                           << successor.keys->algorithms.ToString();
   engine.Emit({api::EventKind::kIkeSaRekeyed, old.connection().name, engine.StateOf(old.connection().name),
                old.id(), 0, successor.id()});
@@ -154,7 +152,7 @@ class IkeRekey final : public Exchange {
       if (groups.empty()) return Status(Code::kInvalidArgument, "no key exchange method configured");
       IKEVPN_ASSIGN_OR_RETURN(ke_, crypto::KeyExchange::Create(group_ != KeId::kNone ? group_ : groups.front()));
     }
-    IKEVPN_LOG(kIke, kDebug) << "rekeying IKE_SA " << Name(sa);
+    IKEVPN_LOG(kIke, kDebug) << "rekeying IKE_SA " << sa.LogName();
     return Payloads{SaPayload{offered_}, NoncePayload{nonce_},
                     KePayload{ke_->id(), Bytes(ke_->public_value().begin(), ke_->public_value().end())}};
   }
@@ -194,7 +192,7 @@ class IkeRekey final : public Exchange {
       // deleted by its initiator; the other initiator deletes the old SA.
       const bool lost = OurRekeyLoses(nonce_, nr->nonce, *sa.peer_rekey);
       IkeSa* theirs = engine.sas().FindById(sa.peer_rekey->created);
-      IKEVPN_LOG(kIke, kInfo) << "IKE_SA " << Name(sa) << ": simultaneous rekey, " << (lost ? "the peer's" : "ours")
+      IKEVPN_LOG(kIke, kInfo) << "IKE_SA " << sa.LogName() << ": simultaneous rekey, " << (lost ? "the peer's" : "ours")
                               << " survives";
       if (lost && theirs) {
         MarkReplaced(engine, ours, *theirs);
@@ -220,11 +218,11 @@ class IkeRekey final : public Exchange {
     if (AdoptPeerRekey(engine, sa)) return ExchangeResult::kFailed;
     if (sa.state() == IkeSaState::kRekeying) sa.SetState(IkeSaState::kEstablished);
     if (!temporary || attempt_ >= kMaxTemporaryFailures) {
-      IKEVPN_LOG(kIke, kWarn) << "IKE_SA " << Name(sa) << ": rekey failed: " << why;
+      IKEVPN_LOG(kIke, kWarn) << "IKE_SA " << sa.LogName() << ": rekey failed: " << why;
       return ExchangeResult::kFailed;
     }
     // §2.25: not at once.
-    IKEVPN_LOG(kIke, kDebug) << "IKE_SA " << Name(sa) << ": rekey refused for now, retrying later";
+    IKEVPN_LOG(kIke, kDebug) << "IKE_SA " << sa.LogName() << ": rekey refused for now, retrying later";
     Engine* e = &engine;
     const uint64_t id = sa.id();
     const int next = attempt_ + 1;
@@ -292,7 +290,7 @@ ResponderOutcome RespondIkeRekey(Engine& engine, IkeSa& sa, const Message& m) {
   auto fresh = MakeSuccessor(engine, sa, chosen, *g_ir, ni->nonce, nr, LoadBe64(selected->spi.data()), spi_r,
                              /*initiator=*/false);
   if (!fresh.ok()) {
-    IKEVPN_LOG(kIke, kWarn) << "IKE_SA " << Name(sa) << ": rekey: " << fresh.status().ToString();
+    IKEVPN_LOG(kIke, kWarn) << "IKE_SA " << sa.LogName() << ": rekey: " << fresh.status().ToString();
     return Refuse(NotifyType::kNoProposalChosen);
   }
   Proposal answer = *selected;

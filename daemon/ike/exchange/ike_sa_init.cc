@@ -160,7 +160,7 @@ class IkeSaInit final : public Exchange {
 
  private:
   ExchangeResult Fail(IkeSa& sa, const std::string& why) {
-    IKEVPN_LOG(kIke, kWarn) << "IKE_SA " << sa.connection().name << "[" << sa.id() << "]: " << why;
+    IKEVPN_LOG(kIke, kWarn) << "IKE_SA " << sa.LogName() << ": " << why;
     set_failure(why);
     return ExchangeResult::kDestroy;
   }

@@ -22,8 +22,6 @@ namespace ikevpn::ike {
 
 namespace {
 
-std::string Name(const IkeSa& sa) { return sa.connection().name + "[" + std::to_string(sa.id()) + "]"; }
-
 class IkeDelete final : public Exchange {
  public:
   explicit IkeDelete(std::string reason) : reason_(std::move(reason)) {}
@@ -32,7 +30,7 @@ class IkeDelete final : public Exchange {
 
   Result<Payloads> BuildRequest(Engine& engine, IkeSa& sa) override {
     (void)engine;
-    IKEVPN_LOG(kIke, kInfo) << "deleting IKE_SA " << Name(sa) << ": " << reason_;
+    IKEVPN_LOG(kIke, kInfo) << "deleting IKE_SA " << sa.LogName() << ": " << reason_;
     sa.SetState(IkeSaState::kDeleting);
     return Payloads{DeletePayload{ProtocolId::kIke, {}}};
   }
@@ -74,7 +72,7 @@ class Liveness final : public Exchange {
   ExchangeType type() const override { return ExchangeType::kInformational; }
   std::string_view name() const override { return "liveness check"; }
   Result<Payloads> BuildRequest(Engine&, IkeSa& sa) override {
-    IKEVPN_LOG(kIke, kDebug) << "IKE_SA " << Name(sa) << ": checking liveness";
+    IKEVPN_LOG(kIke, kDebug) << "IKE_SA " << sa.LogName() << ": checking liveness";
     return Payloads{};
   }
   ExchangeResult ProcessResponse(Engine&, IkeSa&, const Message&) override { return ExchangeResult::kDone; }
@@ -87,6 +85,7 @@ std::unique_ptr<Exchange> MakeChildDelete(uint64_t child_id) { return std::make_
 std::unique_ptr<Exchange> MakeLiveness() { return std::make_unique<Liveness>(); }
 
 ResponderOutcome RespondInformational(Engine& engine, IkeSa& sa, const Message& m) {
+  if (m.HasNotify(NotifyType::kAuthenticationFailed)) return RespondAuthFailedNotify(engine, sa);
   ResponderOutcome out;
   for (const DeletePayload* d : m.All<DeletePayload>()) {
     if (d->protocol == ProtocolId::kIke) {

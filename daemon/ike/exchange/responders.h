@@ -30,5 +30,8 @@ ResponderOutcome RespondCreateChildSa(Engine& engine, IkeSa& sa, const Message& 
 // INFORMATIONAL (exchange/informational.cc dispatches to delete, liveness
 // and MOBIKE update).
 ResponderOutcome RespondInformational(Engine& engine, IkeSa& sa, const Message& request);
+// An INFORMATIONAL with N(AUTHENTICATION_FAILED): the initiator rejected
+// our AUTH (exchange/auth_failure.cc); the SA goes.
+ResponderOutcome RespondAuthFailedNotify(Engine& engine, IkeSa& sa);
 
 }  // namespace ikevpn::ike

@@ -16,6 +16,10 @@ std::unique_ptr<Exchange> MakeIkeSaInit();
 std::unique_ptr<Exchange> MakeIkeDelete(std::string reason);
 std::unique_ptr<Exchange> MakeChildDelete(uint64_t child_id);
 std::unique_ptr<Exchange> MakeLiveness();
+// exchange/auth_failure.cc: the initiator found the responder's AUTH bad
+// (§2.21.2): INFORMATIONAL {N(AUTHENTICATION_FAILED)}, then the SA goes
+// with `reason`.
+std::unique_ptr<Exchange> MakeAuthFailedNotify(std::string reason);
 // exchange/child_rekey.cc
 std::unique_ptr<Exchange> MakeChildRekey(uint64_t child_id);
 // exchange/ike_rekey.cc

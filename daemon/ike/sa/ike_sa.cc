@@ -13,13 +13,19 @@ IkeSa::IkeSa(uint64_t id, std::shared_ptr<const config::Connection> conn, bool i
 
 IkeSa::~IkeSa() = default;
 
+std::string IkeSa::LogName() const { return conn_->name + "[" + std::to_string(id_) + "]"; }
+
+std::string IkeSa::ChildLogName(uint64_t child_id) const {
+  return conn_->name + "{" + std::to_string(child_id) + "}";
+}
+
 void IkeSa::SetState(IkeSaState next) {
   if (next == state_) return;
   if (!IsValidTransition(state_, next)) {
-    IKEVPN_LOG(kIke, kError) << "IKE_SA " << conn_->name << "[" << id_ << "]: invalid transition "
+    IKEVPN_LOG(kIke, kError) << "IKE_SA " << LogName() << ": invalid transition "
                              << ToString(state_) << " -> " << ToString(next);
   }
-  IKEVPN_LOG(kIke, kDebug) << "IKE_SA " << conn_->name << "[" << id_ << "] " << ToString(state_) << " -> "
+  IKEVPN_LOG(kIke, kDebug) << "IKE_SA " << LogName() << " " << ToString(state_) << " -> "
                            << ToString(next);
   state_ = next;
 }

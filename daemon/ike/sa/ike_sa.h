@@ -102,6 +102,10 @@ class IkeSa {
   // A reload may hand an SA an updated Connection of the same name (the
   // IkeSaManager lists SAs by connection name: the name must not change).
   void set_connection(std::shared_ptr<const config::Connection> c) { conn_ = std::move(c); }
+  // "name[id]", how logs name the SA.
+  std::string LogName() const;
+  // "name{child_id}", how logs name one of its CHILD_SAs.
+  std::string ChildLogName(uint64_t child_id) const;
 
   // The original initiator (sets the I flag, §3.1). Swaps with an IKE rekey
   // when the peer initiated the rekey (§2.18).
@@ -166,6 +170,10 @@ class IkeSa {
   int64_t rekey_at = 0;
   // Monotonic time of the last authenticated message from the peer (DPD).
   TimePoint last_peer_activity{};
+
+  // Authentication failed, on either side (§2.21.2): the SA's failure is
+  // reported as an authentication failure (api::Event::auth_failure).
+  bool auth_failed = false;
 
   // Set when an IKE rekey replaced this SA: its successor's id.
   uint64_t successor = 0;

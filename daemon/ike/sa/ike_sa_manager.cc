@@ -25,13 +25,23 @@ uint64_t IkeSaManager::NewSpi() {
 IkeSa* IkeSaManager::Add(std::unique_ptr<IkeSa> sa) {
   IkeSa* raw = sa.get();
   by_my_spi_[raw->my_spi()] = raw;
-  IkeSa*& head = by_connection_[raw->connection().name];
-  raw->conn_prev_ = nullptr;
-  raw->conn_next_ = head;
-  if (head != nullptr) head->conn_prev_ = raw;
-  head = raw;
+  Link(*raw);
   by_id_.emplace(raw->id(), std::move(sa));
   return raw;
+}
+
+void IkeSaManager::Link(IkeSa& sa) {
+  IkeSa*& head = by_connection_[sa.connection().name];
+  sa.conn_prev_ = nullptr;
+  sa.conn_next_ = head;
+  if (head != nullptr) head->conn_prev_ = &sa;
+  head = &sa;
+}
+
+void IkeSaManager::Rebind(IkeSa& sa, std::shared_ptr<const config::Connection> conn) {
+  Unlink(sa);
+  sa.set_connection(std::move(conn));
+  Link(sa);
 }
 
 void IkeSaManager::Unlink(IkeSa& sa) {

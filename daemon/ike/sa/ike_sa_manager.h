@@ -41,6 +41,9 @@ class IkeSaManager {
   // Re-indexes after our SPI became known or changed.
   void Reindex(IkeSa& sa, uint64_t old_my_spi);
   std::unique_ptr<IkeSa> Remove(uint64_t id);
+  // Moves the SA to another connection (the responder's choice by identity
+  // in IKE_AUTH), also in the lists by connection name.
+  void Rebind(IkeSa& sa, std::shared_ptr<const config::Connection> conn);
 
   IkeSa* FindById(uint64_t id) const;
   IkeSa* FindByMySpi(uint64_t spi) const;
@@ -80,6 +83,7 @@ class IkeSaManager {
     Endpoint remote;
     auto operator<=>(const HalfOpenKey&) const = default;
   };
+  void Link(IkeSa& sa);
   void Unlink(IkeSa& sa);
   Bytes CookieFor(uint8_t version, const SecretBytes& secret, ByteSpan ni, const IpAddress& from,
                   uint64_t spi_i) const;

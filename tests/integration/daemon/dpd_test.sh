@@ -5,12 +5,15 @@
 # within DPD delay + retransmissions (+1 s slack), take ipsec0 down and
 # remove the routes through it, while its leak guard (a blackhole route for
 # the remote selectors) stays and keeps the traffic from leaving in clear.
+# Then with dpd-action = restart: b is killed again, a notices, keeps
+# re-initiating with back-off, b is started again, and the tunnel comes
+# back by itself (ping passes again).
 #
 # usage: dpd_test.sh IKEVPND IKEVPNCTL
 set -u
 IKEVPND=$1 IKEVPNCTL=$2
 . "$(dirname "$0")/../lib/netns.sh"
-NT_TIMEOUT=55 nt_init dpd
+NT_TIMEOUT=85 nt_init dpd
 
 DPD_MS=2000
 RETRANSMIT_MS=3020   # 500 + 900 + 1620
@@ -24,7 +27,7 @@ ip -n "$A" route add default via 192.0.2.2
 ip -n "$A" -6 addr add fd00:ffff::1/64 dev vA nodad
 ip -n "$A" -6 route add default via fd00:ffff::2 dev vA
 
-conf() {  # LOCAL REMOTE LID RID LNET RNET START
+conf() {  # LOCAL REMOTE LID RID LNET RNET START [DPD_ACTION]
   cat <<EOF
 [global]
 log-level = info,ike=debug
@@ -45,7 +48,7 @@ interface = ipsec0
 interface-address = 10.$5.0.1/24, fd00:$5::1/64
 start-action = $7
 dpd-delay = 2s
-dpd-action = clear
+dpd-action = ${8:-clear}
 leak-guard = yes
 EOF
 }
@@ -98,4 +101,32 @@ nt_check "a: still running" nt_alive a
 
 nt_stop a TERM 10
 nt_check "a: leak guard removed at shutdown" eval '! nt_blackhole "$A" 10.2.0.0/24'
+
+echo "-- dpd-action = restart: the tunnel comes back when the peer does"
+conf 192.0.2.1 192.0.2.2 a b 1 2 start restart | nt_conf "$NT_DIR/a.conf"
+nt_check "daemon b starts" nt_daemon b "$B" "$NT_DIR/b.conf" --bus none
+MARK=$(nt_log_mark a)
+nt_check "daemon a starts (dpd-action = restart)" nt_daemon a "$A" "$NT_DIR/a.conf" --bus none
+nt_wait 15 "a: CHILD_SA established" nt_log_since a "$MARK" 'CHILD_SA tun\{[0-9]+\} established'
+nt_wait 5 "a: ipsec0 up" nt_link_up "$A" ipsec0
+nt_check "ping a->b through the tunnel" nt_exec "$A" ping -c 2 -i 0.2 -W 2 -I 10.1.0.1 10.2.0.1
+MARK=$(nt_log_mark a)
+nt_stop b KILL 5
+nt_wait 12 "a: peer declared dead" nt_log_since a "$MARK" 'no response to liveness check'
+nt_wait 3 "a: restarting the connection" nt_log_since a "$MARK" 'connection tun: restarting \(attempt 1\) to 192.0.2.2'
+nt_wait 5 "a: ipsec0 down while the peer is away" eval '! nt_link_up "$A" ipsec0'
+# b stays away for more than one attempt: a backs off and tries again.
+nt_wait 12 "a: a failed attempt is retried after a back-off" \
+  nt_log_since a "$MARK" 'restart failed .*next attempt in [0-9]+ ms'
+T_BACK=$(nt_ms_of_day)
+nt_check "daemon b starts again" nt_daemon b "$B" "$NT_DIR/b.conf" --bus none
+nt_wait 20 "a: CHILD_SA established again" nt_log_since a "$MARK" 'CHILD_SA tun\{[0-9]+\} established'
+T_UP=$(nt_log_ms a 'CHILD_SA tun\{[0-9]+\} established' "$MARK")
+[ -n "$T_UP" ] && echo "     tunnel back $(nt_ms_between "$T_BACK" "$T_UP") ms after b was started again"
+nt_wait 5 "a: ipsec0 up again" nt_link_up "$A" ipsec0
+nt_wait 5 "a: route 10.2.0.0/24 via ipsec0 again" nt_route_via "$A" 10.2.0.0/24 ipsec0
+nt_check "ping a->b passes again" nt_exec "$A" ping -c 3 -i 0.2 -W 2 -I 10.1.0.1 10.2.0.1
+N1=$(nt_log_count a 'restarting \(attempt')
+sleep 3
+nt_check "a: no restart attempts once up" test "$(nt_log_count a 'restarting \(attempt')" -eq "$N1"
 nt_finish

@@ -2,8 +2,11 @@
 # Configuration reload on a running tunnel: a configuration with errors
 # (SIGHUP or ikevpnctl reload) is rejected with file:line messages and the
 # tunnel keeps running; an unchanged configuration leaves the SAs alone; a
-# valid changed one is applied (new metric, new connection). Also
-# ikevpnd --check-config on a bad and on a good file.
+# valid changed one is applied (new metric, new connection), and one that
+# removes the tunnel's connection deletes its SAs (and raises the log
+# level, which the reload applies). A changed or removed
+# connection's CHILD_SA is uninstalled before its interface is released or
+# recreated. Also ikevpnd --check-config on a bad and on a good file.
 #
 # usage: reload_test.sh IKEVPND IKEVPNCTL
 set -u
@@ -37,7 +40,18 @@ remote-ts = 10.7.0.0/24
 interface = ipsec7
 EOF
 } | nt_conf "$NT_DIR/a-changed.conf"
+# Removed: only the spare connection is left.
+sed -n '/^\[spare\]/,$p' "$NT_DIR/a-changed.conf" | { printf '[global]\nlog-level = info,ike=debug\n\n'; cat; } \
+  | nt_conf "$NT_DIR/a-removed.conf"
 cp -p "$NT_DIR/a-good.conf" "$NT_DIR/a.conf"
+# first_line LABEL MARK REGEX: line number of the first match after MARK (empty: none).
+first_line() { tail -n +$(($2 + 1)) "$NT_DIR/$1.log" | grep -nE -m1 -- "$3" | cut -d: -f1; }
+# before LABEL MARK RE1 RE2: both match after MARK, RE1 first.
+before() {
+  local l1 l2
+  l1=$(first_line "$1" "$2" "$3") l2=$(first_line "$1" "$2" "$4")
+  [ -n "$l1" ] && [ -n "$l2" ] && [ "$l1" -lt "$l2" ]
+}
 
 echo "-- ikevpnd --check-config"
 OUT=$("$IKEVPND" --check-config -c "$NT_DIR/a-bad.conf" 2>&1); RC=$?
@@ -101,5 +115,27 @@ nt_check "ikevpnctl list shows the new connection" eval 'ctl list | grep -qE "^s
 nt_check "ping a->b passes" nt_exec "$A" ping -c 2 -i 0.2 -W 2 -I 10.1.0.1 10.2.0.1
 nt_check "a: one IKE_SA, one CHILD_SA" eval 'ctl --json sas | "$NT_PY" -c "import json,sys; d=json.load(sys.stdin); assert len(d[\"ike_sas\"]) == 1 and len(d[\"child_sas\"]) == 1, d"'
 nt_check "b: one IKE_SA left (old one deleted)" eval '[ "$(nt_log_count b "IKE_SA tun\[[0-9]+\] down")" -ge 1 ]'
+nt_check "a: old CHILD_SA uninstalled before ipsec0 was recreated" \
+  before a "$MARK" 'CHILD_SA tun\{[0-9]+\} down: configuration changed' 'ipsec0 (deleted|created)'
+nt_check "a: ipsec0 up after the change" nt_link_up "$A" ipsec0
+
+echo "-- SIGHUP with the tunnel's connection removed"
+cp -p "$NT_DIR/a-removed.conf" "$NT_DIR/a.conf"
+MARK=$(nt_log_mark a)
+B_DOWN=$(nt_log_count b 'IKE_SA tun\[[0-9]+\] down')
+kill -HUP "${NT_PID[a]}"
+nt_wait 5 "a: reload done, 1 connection" nt_log_since a "$MARK" 'reload done: 1 connection'
+nt_check "a: log level follows the file" nt_log_since a "$MARK" 'log level now info,ike=debug'
+nt_wait 5 "a: CHILD_SA down" nt_log_since a "$MARK" 'CHILD_SA tun\{[0-9]+\} down: configuration changed'
+nt_check "a: ike debug lines logged after the reload" nt_log_since a "$MARK" '\[ike\] debug: '
+nt_wait 5 "a: ipsec0 deleted" nt_log_since a "$MARK" 'ipsec0 deleted'
+nt_check "a: CHILD_SA uninstalled before ipsec0 was deleted" \
+  before a "$MARK" 'CHILD_SA tun\{[0-9]+\} down' 'ipsec0 deleted'
+nt_check "a: ipsec0 gone" eval '! nt_link_exists "$A" ipsec0'
+nt_check "a: no route through ipsec0 left" eval '! ip -n "$A" route show 10.2.0.0/24 | grep -q ipsec0'
+nt_wait 5 "b: the IKE_SA was deleted by a" eval '[ "$(nt_log_count b "IKE_SA tun\[[0-9]+\] down: deleted by the peer")" -gt 0 ] && [ "$(nt_log_count b "IKE_SA tun\[[0-9]+\] down")" -gt "$B_DOWN" ]'
+nt_wait 5 "b: ipsec0 down" eval '! nt_link_up "$B" ipsec0'
+nt_check "a: ipsec7 of the remaining connection kept" nt_link_exists "$A" ipsec7
+nt_check "a: no interface or kernel error logged" eval '! nt_log_since a "$MARK" "\[(if|knl)\] (error|warn):"'
 nt_check "both daemons alive" eval 'nt_alive a && nt_alive b'
 nt_finish

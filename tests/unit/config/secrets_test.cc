@@ -171,5 +171,20 @@ TEST_F(SecretFiles, CheckConfigPrintsAndReturnsExitCode) {
                 ":4: mode: unknown value 'x' (valid: tunnel, transport)\n" + bad + ": 1 error\n");
 }
 
+// The daemon's file checks (cert, key, ca) report at the connection's
+// section line and make the config unusable.
+TEST_F(SecretFiles, CheckConfigReportsExtraErrorsAtTheirConnection) {
+  Write("ikevpn.secrets", kSecrets, 0600);
+  std::string conf = Write("ikevpn.conf", Config("refuse"), 0644);
+  std::ostringstream out;
+  int rc = CheckConfig(conf, out, [](const ikevpn::config::Config& c) {
+    return std::vector<ConnectionError>{{c.connections.at(0).name, "cannot read /nope.pem"}};
+  });
+  EXPECT_EQ(rc, 1);
+  EXPECT_EQ(out.str(), conf + ":3: connection 'c': cannot read /nope.pem\n" + conf + ": 1 error\n");
+  std::ostringstream fine;
+  EXPECT_EQ(CheckConfig(conf, fine, [](const ikevpn::config::Config&) { return std::vector<ConnectionError>{}; }), 0);
+}
+
 }  // namespace
 }  // namespace ikevpn::config

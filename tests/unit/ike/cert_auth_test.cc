@@ -234,13 +234,52 @@ TEST_F(CertAuthTest, UnknownCaIsRejectedWithAuthenticationFailed) {
                  "certificate (CA in " + Data("other-ca.pem") + ")");
 }
 
+// RFC 7296 §2.21.2: the responder's AUTH does not verify, but the
+// responder has installed its CHILD_SA; the initiator tells it so and
+// deletes the IKE SA. Both report an authentication failure (typed, not by
+// the reason's wording).
 TEST_F(CertAuthTest, InitiatorRejectsResponderFromUnknownCa) {
   Configure(p.left, Pubkey(true), "left-ecdsa.pem", "left-ecdsa.key", "other-ca.pem");
   Configure(p.right, Pubkey(false), "right-ecdsa.pem", "right-ecdsa.key", "ca.pem");
-  EXPECT_FALSE(Connect().ok());
-  EXPECT_EQ(p.left.engine->ike_sa_count(), 0u);
-  EXPECT_TRUE(p.left.kernel.sas.empty());
+  // HDR, SK {IDi, CERT, CERT, CERTREQ, IDr, AUTH, SAi2, TSi, TSr} -->
+  // <-- HDR, SK {IDr, CERT, AUTH, SAr2, TSi, TSr}     (responder: up)
+  // HDR, SK {N(AUTHENTICATION_FAILED)} -->
+  // <-- HDR, SK {}
+  Status result = Connect();
+  EXPECT_EQ(result.code(), Code::kAuthFailed) << result.ToString();
   EXPECT_TRUE(Logged("authentication of " + std::string(kRightDn) + " failed: certificate CN=right"));
+  EXPECT_TRUE(Logged("INFORMATIONAL request 2 [ SK{ N(AUTHENTICATION_FAILED) }")) << ::testing::PrintToString(log);
+  EXPECT_TRUE(Logged("peer reported AUTHENTICATION_FAILED: authentication failed"));
+  ExpectNoSas();
+  EXPECT_FALSE(p.right.interfaces.up(1));
+  for (Peer* peer : {&p.left, &p.right}) {
+    bool auth_failure = false;
+    for (const api::Event& e : peer->events)
+      if (e.kind == api::EventKind::kFailed) auth_failure = e.auth_failure;
+    EXPECT_TRUE(auth_failure) << (peer == &p.left ? "left" : "right");
+  }
+}
+
+// The typed failure, not the words: a reason that says "authentication
+// failed" without an authentication failure is an ordinary failure.
+TEST_F(CertAuthTest, AuthFailureIsTypedNotReadFromTheReason) {
+  // No certificate loaded: the reason quotes the path, which says
+  // "authentication failed" but is none.
+  config::Connection l = Pubkey(true);
+  l.cert = "/etc/ikevpn/authentication failed.pem";
+  p.left.credentials.by_name[l.name] = LoadCredentials("", "left-ecdsa.key", "ca.pem");
+  p.left.engine->SetConnections({std::make_shared<const config::Connection>(l)});
+  Configure(p.right, Pubkey(false), "right-ecdsa.pem", "right-ecdsa.key", "ca.pem");
+  Status result = Connect();
+  EXPECT_EQ(result.code(), Code::kRetry) << result.ToString();
+  EXPECT_NE(result.message().find("authentication failed"), std::string::npos) << result.ToString();
+  int failed = 0;
+  for (const api::Event& e : p.left.events) {
+    if (e.kind != api::EventKind::kFailed) continue;
+    ++failed;
+    EXPECT_FALSE(e.auth_failure) << e.reason;
+  }
+  EXPECT_EQ(failed, 1);
 }
 
 TEST_F(CertAuthTest, IdNotInTheCertificateIsRejected) {

@@ -195,6 +195,10 @@ TEST_F(EstablishTest, ChangedStartConnectionIsInitiatedAgain) {
 
   l.metric = 42;
   p.left.engine->SetConnections({std::make_shared<const config::Connection>(l)});
+  // The old CHILD_SA is gone at once, before the Delete is answered: the
+  // daemon recreates the interface right after SetConnections.
+  EXPECT_TRUE(p.left.kernel.sas.empty());
+  EXPECT_FALSE(p.left.interfaces.up(1));
   p.Pump();
   EXPECT_EQ(p.left.engine->StateOf("s2s"), api::ConnectionState::kUp);
   EXPECT_EQ(p.right.engine->StateOf("s2s"), api::ConnectionState::kUp);
