@@ -3,6 +3,7 @@
 #include "daemon/ike/engine.h"
 
 #include "daemon/base/log.h"
+#include "daemon/ike/exchange/config_payload.h"
 #include "daemon/ike/exchange/exchange.h"
 #include "daemon/ike/exchange/starters.h"
 
@@ -203,6 +204,11 @@ void Engine::Destroy(IkeSa& sa, const std::string& reason_ref) {
   // A replaced SA (IKE rekey) went nowhere: its CHILD_SAs live on in the
   // successor (moved there, possibly by the Abort above).
   const bool replaced = sa.successor != 0;
+  if (IkeSa* next = replaced ? sas_.FindById(sa.successor) : nullptr) {
+    HandOverVirtualIps(*this, sa, *next);
+  } else {
+    ReleaseVirtualIps(*this, sa);
+  }
   for (auto& child : sa.children) {
     for (TimerId* t : {&child->rekey_timer, &child->expire_timer}) {
       if (*t != kNoTimer) env_.timers.Cancel(*t);
@@ -226,7 +232,12 @@ void Engine::Destroy(IkeSa& sa, const std::string& reason_ref) {
     Emit({api::EventKind::kConnectionState, name, StateOf(name), id});
     return;
   }
-  if (was_up) Emit({api::EventKind::kIkeSaDown, name, api::ConnectionState::kDown, id, 0, 0, reason});
+  if (was_up) {
+    Emit({api::EventKind::kIkeSaDown, name, api::ConnectionState::kDown, id, 0, 0, reason});
+    // Up without a CHILD_SA (refused, no virtual IP) and now gone: an
+    // Initiate still waiting has failed.
+    if (StateOf(name) == api::ConnectionState::kDown) FinishInitiate(name, Status(Code::kRetry, reason));
+  }
   if (!was_up) {
     api::Event failed{api::EventKind::kFailed, name, api::ConnectionState::kDown, id, 0, 0, reason};
     failed.auth_failure = reason.find("AUTHENTICATION_FAILED") != std::string::npos ||

@@ -19,6 +19,10 @@
 #include "daemon/ike/sa/ike_sa_manager.h"
 #include "daemon/ike/sa/policy_refs.h"
 
+namespace ikevpn::pool {
+class LeaseRegistry;
+}
+
 namespace ikevpn::ike {
 
 class Exchange;
@@ -37,6 +41,10 @@ class Engine final : public kernel::KernelListener {
   // start_action = start are initiated.
   void SetConnections(std::vector<std::shared_ptr<const config::Connection>> connections);
   const config::Connection* FindConnection(const std::string& name) const;
+  // Where gateways lease virtual IPs from (RFC 7296 §3.15); null: no pools.
+  // Must outlive the engine.
+  void set_leases(pool::LeaseRegistry* leases) { leases_ = leases; }
+  pool::LeaseRegistry* leases() { return leases_; }
 
   // Starts the named connection. `done` (optional) runs once, when its first
   // CHILD_SA is installed or the attempt failed.
@@ -145,6 +153,7 @@ class Engine final : public kernel::KernelListener {
   ChildSaKernel child_kernel_;
   std::map<std::string, std::shared_ptr<const config::Connection>> connections_;
   std::multimap<std::string, std::function<void(Status)>> initiate_waiters_;
+  pool::LeaseRegistry* leases_ = nullptr;
   uint64_t last_child_id_ = 0;
   uint32_t last_reqid_ = 0;
   ByteSpan current_datagram_;

@@ -136,6 +136,7 @@ Status LeaseRegistry::Load() {
 
 void LeaseRegistry::Configure(const std::vector<std::shared_ptr<const config::Connection>>& connections) {
   std::map<std::string, Entry> next;
+  const bool had_pools = !pools_.empty();
   for (const auto& c : connections) {
     if (c->pools.empty()) continue;
     std::vector<IpAddress> excluded;
@@ -160,7 +161,8 @@ void LeaseRegistry::Configure(const std::vector<std::shared_ptr<const config::Co
     for (const Lease& l : e.pool.Leases()) parked_.emplace(name, l);
   }
   pools_ = std::move(next);
-  Save();
+  // No pools before or now: nothing to write (no file on hosts without road warriors).
+  if (had_pools || !pools_.empty()) Save();
 }
 
 Result<IpAddress> LeaseRegistry::Acquire(const std::string& connection, const std::string& identity,
