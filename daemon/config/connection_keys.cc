@@ -26,7 +26,7 @@ Status SetVirtualIp(C& c, std::string_view v) {
                           : item == "%any6" ? IpAddress::Family::kV6
                                             : IpAddress::Family::kNone;
     if (f == IpAddress::Family::kNone)
-      return Status(Code::kInvalidArgument, "bad virtual-ip '" + item + "' (want yes, no, %any4 or %any6)");
+      return Status(Code::kInvalidArgument, "unknown value '" + item + "' (valid: yes, no, %any4, %any6)");
     if (std::find(families.begin(), families.end(), f) == families.end()) families.push_back(f);
   }
   c.virtual_ip = true;

@@ -2,14 +2,10 @@
 #include "daemon/pool/lease_registry.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
-
-#include <cstdlib>
-#include <filesystem>
-#include <fstream>
 
 #include "daemon/base/atomic_file.h"
 #include "daemon/config/values.h"
+#include "tests/unit/temp_dir.h"
 
 namespace ikevpn::pool {
 namespace {
@@ -25,14 +21,8 @@ std::shared_ptr<const config::Connection> Rw(const std::string& name, const std:
 
 class LeaseRegistryTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    char tmpl[] = "/tmp/ikevpn-lease-XXXXXX";
-    ASSERT_NE(mkdtemp(tmpl), nullptr);
-    dir_ = tmpl;
-    path_ = dir_ + "/leases.txt";
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-  std::string dir_, path_;
+  testing::TempDir tmp_{"ikevpn-lease"};
+  std::string dir_ = tmp_.path(), path_ = dir_ + "/leases.txt";
 };
 
 TEST_F(LeaseRegistryTest, LeasesSurviveARestart) {
