@@ -66,8 +66,8 @@ class VirtualIpTest : public ::testing::Test {
     return nullptr;
   }
 
+  pool::LeaseRegistry leases;  // outlives the engines in `p`
   TwoPeers p;
-  pool::LeaseRegistry leases;
   std::vector<api::IkeSaInfo> infos_;
 };
 
