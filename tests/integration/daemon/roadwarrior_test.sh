@@ -5,7 +5,7 @@
 # §3.15), gets a distinct one on its ipsec0, pings the protected subnet and
 # the other clients through the gateway (all clients share the gateway's
 # ipsec0, one host route each). A client that reconnects gets its address
-# back; the leases are in the gateway's state dir.
+# back; the leases are in the gateway's state dir and survive its restart.
 #
 #   net: bridge namespace; G 192.0.2.1, C1 .11, C2 .12, NAT .13
 #   C3 172.16.0.2 -- NAT 172.16.0.1 (masquerade to 192.0.2.13)
@@ -137,5 +137,15 @@ for c in c1 c2 c3; do
   nt_check "gateway's leases.txt holds @$c -> ${VIP[$c]}" grep -qP "^rw\t${VIP[$c]}\t[0-9]+\t@$c\$" "$NT_DIR/state-g/leases.txt"
 done
 nt_wait 10 "c1: ipsec0 address removed with the SA" eval "! ip -n $C1 -4 addr show dev ipsec0 2>/dev/null | grep -q 'inet $OLD/'"
+
+echo "-- the gateway restarts: c2 alone reconnects first and still gets ${VIP[c2]}"
+nt_check "gateway restarts" nt_daemon g "$G" "$NT_DIR/g.conf" --bus none
+nt_check "gateway: read the leases" nt_log_has g 'leases.txt: 3 lease\(s\)'
+nt_stop c2 TERM 10
+MARK=$(nt_log_mark c2)
+nt_check "client c2 restarts" nt_daemon c2 "$C2" "$NT_DIR/c2.conf" --bus none
+nt_wait 20 "c2: CHILD_SA established again" nt_log_since c2 "$MARK" 'CHILD_SA home\{[0-9]+\} established'
+nt_check "c2: same virtual IP after the gateway restart ($(vip_of c2) == ${VIP[c2]})" test "$(vip_of c2)" = "${VIP[c2]}"
+nt_check "c2 -> 10.1.0.1" nt_exec "$C2" ping -c 2 -i 0.3 -W 3 -I "${VIP[c2]}" 10.1.0.1
 
 nt_finish
