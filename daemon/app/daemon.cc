@@ -3,6 +3,7 @@
 #include <signal.h>
 #include <sys/epoll.h>
 #include <sys/signalfd.h>
+#include <sys/stat.h>
 #include <systemd/sd-daemon.h>
 #include <unistd.h>
 
@@ -30,6 +31,14 @@ ifmgr::InterfaceSpec SpecFor(const config::Connection& c) {
   }
   s.leak_guard = c.leak_guard;
   return s;
+}
+
+// The state directory is created on demand (0700: state names peers).
+std::string StateDir(const DaemonOptions& o, const config::GlobalSettings& g) {
+  std::string dir = o.state_dir.empty() ? g.state_dir : o.state_dir;
+  if (mkdir(dir.c_str(), 0700) < 0 && errno != EEXIST)
+    IKEVPN_LOG(kDaemon, kError) << "state directory " << dir << ": " << strerror(errno);
+  return dir;
 }
 
 void LogDiagnostics(const config::Diagnostics& d) {
@@ -97,6 +106,9 @@ Status Daemon::Start() {
   });
   if (Status s = addresses_->Start(); !s.ok())
     IKEVPN_LOG(kNet, kWarn) << "not watching address changes (MOBIKE cannot follow them): " << s.ToString();
+  leases_ = std::make_unique<pool::LeaseRegistry>(StateDir(options_, parsed.config.global) + "/leases.txt");
+  (void)leases_->Load();  // a corrupt file is logged and means no leases
+  engine_->set_leases(leases_.get());
   IKEVPN_RETURN_IF_ERROR(ApplyConfig(std::move(parsed.config), /*initial=*/true));
 
   IKEVPN_ASSIGN_OR_RETURN(dbus::BusSpec spec, dbus::BusSpec::Parse(options_.bus));
@@ -125,6 +137,7 @@ Status Daemon::ApplyConfig(config::Config next, bool initial) {
   secrets_.Set(std::make_shared<const config::Secrets>(next.secrets));
   credentials_.Load(next.connections);
   config_ = std::move(next);
+  leases_->Configure(conns);
   // The SAs of removed and changed connections go first (their CHILD_SAs
   // are uninstalled at once), then the interfaces they used: releasing or
   // recreating an interface under an installed CHILD_SA would leave the

@@ -29,6 +29,7 @@
 #include "daemon/ike/engine.h"
 #include "daemon/net/address_monitor.h"
 #include "daemon/net/ike_socket.h"
+#include "daemon/pool/lease_registry.h"
 
 namespace ikevpn::dbus {
 class ControlService;
@@ -76,6 +77,7 @@ class Daemon final : public api::ControlApi {
   ConfigSecretStore secrets_;
   FileCredentialStore credentials_;
   std::unique_ptr<net::IkeSockets> sockets_;
+  std::unique_ptr<pool::LeaseRegistry> leases_;  // outlives the engine
   std::unique_ptr<ike::Engine> engine_;
   std::unique_ptr<net::AddressMonitor> addresses_;  // MOBIKE: our address changes
   std::unique_ptr<dbus::ControlService> bus_;

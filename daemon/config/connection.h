@@ -171,6 +171,8 @@ struct Connection {
   std::vector<AddressRange> pools;  // responder: addresses to hand out
   std::vector<IpAddress> dns;       // responder: DNS servers to send
   bool virtual_ip = false;          // initiator: request an address
+  // Which families it requests (virtual-ip = %any4, %any6); yes: IPv4.
+  std::vector<IpAddress::Family> virtual_ip_families;
   bool inertia = false;             // responder: remember peers' addresses
   Seconds inertia_max_age{7 * 24 * 3600};
   bool mobike = true;  // RFC 4555

@@ -1,5 +1,7 @@
 #include "daemon/config/connection_keys.h"
 
+#include <algorithm>
+
 #include "daemon/config/key_helpers.h"
 #include "daemon/config/proposal_parser.h"
 
@@ -8,6 +10,29 @@ namespace {
 
 using C = Connection;
 using namespace keys;  // NOLINT: the helpers are made for these tables
+
+// virtual-ip = yes | no | %any4 | %any6 | %any4, %any6
+Status SetVirtualIp(C& c, std::string_view v) {
+  if (v.find('%') == std::string_view::npos) {
+    IKEVPN_RETURN_IF_ERROR(Set(&c.virtual_ip, ParseBool(v)));
+    c.virtual_ip_families.clear();
+    if (c.virtual_ip) c.virtual_ip_families.push_back(IpAddress::Family::kV4);
+    return Status::Ok();
+  }
+  IKEVPN_ASSIGN_OR_RETURN(auto items, SplitList(v));
+  std::vector<IpAddress::Family> families;
+  for (const std::string& item : items) {
+    IpAddress::Family f = item == "%any4"   ? IpAddress::Family::kV4
+                          : item == "%any6" ? IpAddress::Family::kV6
+                                            : IpAddress::Family::kNone;
+    if (f == IpAddress::Family::kNone)
+      return Status(Code::kInvalidArgument, "unknown value '" + item + "' (valid: yes, no, %any4, %any6)");
+    if (std::find(families.begin(), families.end(), f) == families.end()) families.push_back(f);
+  }
+  c.virtual_ip = true;
+  c.virtual_ip_families = std::move(families);
+  return Status::Ok();
+}
 
 const KeyDef<C> kConnectionKeys[] = {
     {"local", [](C& c, std::string_view v) { return Set(&c.local, ParseHost(v)); }},
@@ -90,7 +115,7 @@ const KeyDef<C> kConnectionKeys[] = {
     {"keepalive", [](C& c, std::string_view v) { return Set(&c.keepalive, ParseSeconds(v)); }},
     {"pool", [](C& c, std::string_view v) { return Set(&c.pools, ParsePools(v)); }},
     {"dns", [](C& c, std::string_view v) { return Set(&c.dns, ParseAddressList(v)); }},
-    {"virtual-ip", [](C& c, std::string_view v) { return Set(&c.virtual_ip, ParseBool(v)); }},
+    {"virtual-ip", [](C& c, std::string_view v) { return SetVirtualIp(c, v); }},
     {"inertia", [](C& c, std::string_view v) { return Set(&c.inertia, ParseBool(v)); }},
     {"inertia-max-age",
      [](C& c, std::string_view v) { return Set(&c.inertia_max_age, PositiveSeconds(v)); }},

@@ -3,6 +3,7 @@
 #include "daemon/ike/engine.h"
 
 #include "daemon/base/log.h"
+#include "daemon/ike/exchange/config_payload.h"
 #include "daemon/ike/exchange/exchange.h"
 #include "daemon/ike/exchange/mobike.h"
 #include "daemon/ike/exchange/starters.h"
@@ -213,6 +214,11 @@ void Engine::Destroy(IkeSa& sa, const std::string& reason_ref) {
   // A replaced SA (IKE rekey) went nowhere: its CHILD_SAs live on in the
   // successor (moved there, possibly by the Abort above).
   const bool replaced = sa.successor != 0;
+  if (IkeSa* next = replaced ? sas_.FindById(sa.successor) : nullptr) {
+    HandOverVirtualIps(*this, sa, *next);
+  } else {
+    ReleaseVirtualIps(*this, sa);
+  }
   UninstallChildren(sa, reason);
   if (replaced) {
     IKEVPN_LOG(kIke, kDebug) << "IKE_SA " << sa.LogName() << " (replaced by [" << sa.successor << "]) removed: " << reason;
@@ -224,7 +230,14 @@ void Engine::Destroy(IkeSa& sa, const std::string& reason_ref) {
     Emit({api::EventKind::kConnectionState, name, StateOf(name), id});
     return;
   }
-  if (was_up) Emit({api::EventKind::kIkeSaDown, name, api::ConnectionState::kDown, id, 0, 0, reason});
+  if (was_up) {
+    Emit({api::EventKind::kIkeSaDown, name, api::ConnectionState::kDown, id, 0, 0, reason});
+    // Up without a CHILD_SA (refused, no virtual IP) and now gone: an
+    // Initiate still waiting has failed.
+    if (!gone->auth_failed && StateOf(name) == api::ConnectionState::kDown) {
+      FinishInitiate(name, Status(Code::kRetry, reason));
+    }
+  }
   // An SA that never came up failed; one the peer rejected after we thought
   // it up (§2.21.2) failed too, as an authentication failure.
   if (!was_up || gone->auth_failed) {

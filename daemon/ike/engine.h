@@ -20,6 +20,10 @@
 #include "daemon/ike/sa/ike_sa_manager.h"
 #include "daemon/ike/sa/policy_refs.h"
 
+namespace ikevpn::pool {
+class LeaseRegistry;
+}
+
 namespace ikevpn::ike {
 
 class Exchange;
@@ -41,6 +45,10 @@ class Engine final : public kernel::KernelListener {
   const std::map<std::string, std::shared_ptr<const config::Connection>>& connections() const {
     return connections_;
   }
+  // Where gateways lease virtual IPs from (RFC 7296 §3.15); null: no pools.
+  // Must outlive the engine.
+  void set_leases(pool::LeaseRegistry* leases) { leases_ = leases; }
+  pool::LeaseRegistry* leases() { return leases_; }
 
   // Starts the named connection. `done` (optional) runs once, when its first
   // CHILD_SA is installed or the attempt failed.
@@ -173,6 +181,7 @@ class Engine final : public kernel::KernelListener {
   };
   std::map<std::string, RestartState> restarts_;
   std::set<std::string> trapped_;  // armed by dpd-action = trap
+  pool::LeaseRegistry* leases_ = nullptr;
   uint64_t last_child_id_ = 0;
   uint32_t last_reqid_ = 0;
   ByteSpan current_datagram_;

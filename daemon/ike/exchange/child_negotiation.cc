@@ -98,9 +98,12 @@ Result<ChildRequest> PrepareChild(Engine& engine, IkeSa& sa, bool with_ke) {
   req.offered = WithSpi(c.esp_proposals, req.child->spi_in, with_ke);
   // A client asking for a virtual IP proposes "anything" for its side and
   // lets the gateway narrow it to the assigned address (§2.9, §3.15).
-  req.proposed.initiator = c.virtual_ip && sa.virtual_ips.empty()
-                               ? TrafficSelectors{TrafficSelector::All(IpAddress::Family::kV4)}
-                               : LocalSelectors(sa);
+  if (c.virtual_ip && sa.virtual_ips.empty()) {
+    for (IpAddress::Family f : c.virtual_ip_families) req.proposed.initiator.push_back(TrafficSelector::All(f));
+    if (req.proposed.initiator.empty()) req.proposed.initiator.push_back(TrafficSelector::All(IpAddress::Family::kV4));
+  } else {
+    req.proposed.initiator = LocalSelectors(sa);
+  }
   req.proposed.responder = RemoteSelectors(sa);
   if (req.proposed.initiator.empty() || req.proposed.responder.empty())
     return Status(Code::kInvalidArgument, "no traffic selectors for the CHILD_SA");

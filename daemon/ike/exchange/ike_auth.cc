@@ -16,8 +16,10 @@
 #include "daemon/ike/exchange/authenticator.h"
 #include "daemon/ike/exchange/cert_auth.h"
 #include "daemon/ike/exchange/child_negotiation.h"
+#include "daemon/ike/exchange/config_payload.h"
 #include "daemon/ike/exchange/exchange.h"
 #include "daemon/ike/exchange/peer_connection.h"
+#include "daemon/ike/exchange/peer_uniqueness.h"
 #include "daemon/ike/exchange/responders.h"
 #include "daemon/ike/exchange/starters.h"
 
@@ -48,6 +50,7 @@ class IkeAuth final : public Exchange {
     // §2.4: we keep no other IKE_SA with this peer, so it may drop stale ones.
     p.push_back(MakeNotify(NotifyType::kInitialContact));
     if (c.mobike) p.push_back(MakeNotify(NotifyType::kMobikeSupported));
+    AppendConfigRequest(sa, p);
     if (!child_) {
       IKEVPN_ASSIGN_OR_RETURN(ChildRequest req, PrepareChild(engine, sa, /*with_ke=*/false));
       child_ = std::move(req);
@@ -78,14 +81,24 @@ class IkeAuth final : public Exchange {
       return ExchangeResult::kDone;
     }
     sa.peer_mobike = m.HasNotify(NotifyType::kMobikeSupported);
+    // <-- HDR, SK {IDr, AUTH, [CP(CFG_REPLY),] SAr2, TSi, TSr}
+    Status cfg = ProcessConfigReply(sa, m);
     ChildKeyInputs keys{sa.auth_inputs->ni, sa.auth_inputs->nr, nullptr};
-    auto child = CompleteChild(engine, sa, *child_, m, keys);
+    Result<ChildSa*> child = cfg;
+    if (cfg.ok()) {
+      child = CompleteChild(engine, sa, *child_, m, keys);
+    } else {
+      ReleaseChild(engine, sa, *child_);
+    }
     sa.SetState(IkeSaState::kEstablished);
     engine.OnIkeEstablished(sa);
+    InstallVirtualIps(engine, sa);
     if (!child.ok()) {
       IKEVPN_LOG(kIke, kWarn) << "IKE_SA " << sa.LogName() << ": no CHILD_SA: " << child.status().message();
       engine.Emit({api::EventKind::kFailed, sa.connection().name, api::ConnectionState::kConnecting, sa.id(), 0, 0,
                    child.status().message()});
+      // A client without its virtual IP has no use for the IKE_SA.
+      if (!cfg.ok()) engine.Queue(sa, MakeIkeDelete(cfg.message()));
       return ExchangeResult::kFailed;
     }
     engine.OnChildUp(sa, **child, /*rekeyed=*/false);
@@ -139,6 +152,7 @@ ResponderOutcome RespondIkeAuth(Engine& engine, IkeSa& sa, const Message& m) {
   if (Status s = VerifyAuth(engine, sa, m, *auth, peer); !s.ok())
     return AuthFailed(sa, "authentication of " + peer.text + " failed: " + s.message());
   sa.peer_mobike = m.HasNotify(NotifyType::kMobikeSupported);
+  ReplaceOlderSas(engine, sa, m.HasNotify(NotifyType::kInitialContact));
 
   // <-- HDR, SK {IDr, [CERT+,] AUTH, ...}
   ResponderOutcome out;
@@ -150,10 +164,14 @@ ResponderOutcome RespondIkeAuth(Engine& engine, IkeSa& sa, const Message& m) {
   if (!our_auth.ok()) return AuthFailed(sa, "cannot authenticate ourselves: " + our_auth.status().message());
   out.payloads.push_back(std::move(our_auth).value());
   if (sa.connection().mobike) out.payloads.push_back(MakeNotify(NotifyType::kMobikeSupported));
+  // CP(CFG_REPLY) first: the CHILD_SA narrows TSi to the leased address.
+  Status cfg = RespondConfigRequest(engine, sa, m, out.payloads);
   ChildKeyInputs keys{sa.auth_inputs->ni, sa.auth_inputs->nr, nullptr};
-  auto child = RespondChild(engine, sa, m, keys, out.payloads, /*with_ke=*/false);
+  Result<ChildSa*> child = cfg;
+  if (cfg.ok()) child = RespondChild(engine, sa, m, keys, out.payloads, /*with_ke=*/false);
   sa.SetState(IkeSaState::kEstablished);
   engine.OnIkeEstablished(sa);
+  InstallVirtualIps(engine, sa);
   if (child.ok()) {
     engine.OnChildUp(sa, **child, /*rekeyed=*/false);
   } else {

@@ -144,6 +144,9 @@ class IkeSa {
   // Virtual IPs: assigned to us (client) or leased to the peer (gateway).
   std::vector<Prefix> virtual_ips;
   std::vector<IpAddress> dns;
+  // This SA put its virtual IPs on the interface (client address, gateway
+  // host routes) and, on a gateway, owns their leases (config_payload.h).
+  bool virtual_ips_installed = false;
 
   std::vector<std::unique_ptr<ChildSa>> children;
   ChildSa* FindChild(uint64_t child_id);

@@ -7,19 +7,15 @@
 #include <cstdlib>
 #include <fstream>
 
+#include "tests/unit/temp_dir.h"
+
 namespace ikevpn {
 namespace {
 
 class AtomicFileTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    char tmpl[] = "/tmp/atomic_file_test.XXXXXX";
-    ASSERT_NE(mkdtemp(tmpl), nullptr);
-    dir_ = tmpl;
-    path_ = dir_ + "/state";
-  }
-  void TearDown() override { std::system(("rm -rf " + dir_).c_str()); }
-  std::string dir_, path_;
+  testing::TempDir tmp_{"atomic_file_test"};
+  std::string dir_ = tmp_.path(), path_ = dir_ + "/state";
 };
 
 TEST_F(AtomicFileTest, WritesAndReadsBack) {

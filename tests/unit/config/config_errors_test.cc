@@ -33,6 +33,20 @@ TEST(ConfigErrors, DuplicateKeysAndSections) {
               ElementsAre("t.conf:3: duplicate key 'log-level' (first set at line 1)"));
 }
 
+TEST(ConfigErrors, RoadWarriorKeys) {
+  EXPECT_THAT(Errors("[c]\nauth = psk\nvirtual-ip = %any5\npool = 10.0.0.9-10.0.0.1\n"),
+              ElementsAre("t.conf:3: virtual-ip: unknown value '%any5' (valid: yes, no, %any4, %any6)",
+                          "t.conf:4: pool: pool range '10.0.0.9-10.0.0.1' ends before it starts"));
+  auto v6 = testing::Parse("[c]\nauth = psk\nvirtual-ip = %any6, %any4\n");
+  ASSERT_TRUE(v6.ok());
+  EXPECT_TRUE(v6.config.connections[0].virtual_ip);
+  EXPECT_EQ(v6.config.connections[0].virtual_ip_families,
+            (std::vector<IpAddress::Family>{IpAddress::Family::kV6, IpAddress::Family::kV4}));
+  auto yes = testing::Parse("[c]\nauth = psk\nvirtual-ip = yes\n");
+  ASSERT_TRUE(yes.ok());
+  EXPECT_EQ(yes.config.connections[0].virtual_ip_families, std::vector<IpAddress::Family>{IpAddress::Family::kV4});
+}
+
 TEST(ConfigErrors, BadValues) {
   EXPECT_THAT(
       Errors(R"([c]

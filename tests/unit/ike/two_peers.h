@@ -6,6 +6,7 @@
 #include <deque>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -108,10 +109,26 @@ class CountingInterfaces final : public ifmgr::InterfaceManager {
     history[if_id].push_back(--children[if_id]);
     return Status::Ok();
   }
-  Status AddAddress(uint32_t, const Prefix&) override { return Status::Ok(); }
-  Status RemoveAddress(uint32_t, const Prefix&) override { return Status::Ok(); }
-  Status AddRoute(uint32_t, const ifmgr::Route&) override { return Status::Ok(); }
-  Status RemoveRoute(uint32_t, const ifmgr::Route&) override { return Status::Ok(); }
+  Status AddAddress(uint32_t if_id, const Prefix& p) override {
+    addresses[if_id].insert(p);
+    return Status::Ok();
+  }
+  Status RemoveAddress(uint32_t if_id, const Prefix& p) override {
+    auto it = addresses[if_id].find(p);
+    if (it == addresses[if_id].end()) return Status(Code::kNotFound, "no address");
+    addresses[if_id].erase(it);
+    return Status::Ok();
+  }
+  Status AddRoute(uint32_t if_id, const ifmgr::Route& r) override {
+    routes[if_id].insert(r.destination);
+    return Status::Ok();
+  }
+  Status RemoveRoute(uint32_t if_id, const ifmgr::Route& r) override {
+    auto it = routes[if_id].find(r.destination);
+    if (it == routes[if_id].end()) return Status(Code::kNotFound, "no route");
+    routes[if_id].erase(it);
+    return Status::Ok();
+  }
   std::vector<ifmgr::InterfaceInfo> List() const override { return {}; }
   Status CleanupLeftovers() override { return Status::Ok(); }
   void ReleaseAll() override {}
@@ -120,6 +137,9 @@ class CountingInterfaces final : public ifmgr::InterfaceManager {
     return it != children.end() && it->second > 0;
   }
   std::map<uint32_t, int> children;
+  // Dynamic addresses and routes, one entry per reference held.
+  std::map<uint32_t, std::multiset<Prefix>> addresses;
+  std::map<uint32_t, std::multiset<Prefix>> routes;
   // The CHILD_SA count of each interface after every change.
   std::map<uint32_t, std::vector<int>> history;
 };
