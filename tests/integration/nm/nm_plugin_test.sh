@@ -16,7 +16,7 @@
 # usage: nm_plugin_test.sh IKEVPND IKEVPNCTL NM_IKEVPN_SERVICE NAME_FILE POLICY_FILE...
 set -u
 # Absolute: commands run through nsenter start in /.
-IKEVPND=$(realpath "$1") IKEVPNCTL=$(realpath "$2") NAME_FILE=$(realpath "$4")
+IKEVPND=$(realpath "$1") IKEVPNCTL=$(realpath "$2") PLUGIN=$(realpath "$3") NAME_FILE=$(realpath "$4")
 shift 4
 POLICIES=("$@")
 . "$(dirname "$0")/../lib/netns.sh"
@@ -61,7 +61,15 @@ nt_check "responder starts" nt_daemon g "$G" "$NT_DIR/g.conf" --bus none || nt_f
 # --- the NetworkManager namespace: mounts held by a sleeping process --------
 mkdir -p "$NT_DIR"/{nm-lib,nm-conns,nm-conf.d,vpn,policy}
 chmod 700 "$NT_DIR/nm-conns"
-install -m 644 "$NAME_FILE" "$NT_DIR/vpn/nm-ikevpn-service.name"
+# The build tree's .name file, with program= pointing at a wrapper that
+# keeps the plugin's log on stderr (NetworkManager asks for syslog, which
+# this machine lacks).
+printf '#!/bin/sh\nNM_VPN_LOG_SYSLOG=0 exec "%s" "$@" 2>>"%s"\n' "$PLUGIN" "$NT_DIR/plugin.log" >"$NT_DIR/plugin-wrapper.sh"
+chmod 755 "$NT_DIR/plugin-wrapper.sh"
+sed "s|^program=.*|program=$NT_DIR/plugin-wrapper.sh|" "$NAME_FILE" >"$NT_DIR/vpn/nm-ikevpn-service.name"
+chmod 644 "$NT_DIR/vpn/nm-ikevpn-service.name"
+nt_check "the .name file names the service and the built plugin" sh -c \
+  "grep -qx 'service=org.freedesktop.NetworkManager.ikevpn' '$NAME_FILE' && grep -qx 'program=$PLUGIN' '$NAME_FILE'"
 for p in "${POLICIES[@]}"; do install -m 644 "$p" "$NT_DIR/policy/"; done
 # Debian's system bus policy, without the user switch, service helper, pid
 # file and syslog, plus our policy files.
@@ -146,13 +154,20 @@ T0=$(nt_now_ms)
 nt_check "nmcli connection up ike" nm --wait 60 connection up ike || nt_finish
 echo "   activation took $(( $(nt_now_ms) - T0 )) ms"
 nt_check "NetworkManager: ike is activated" sh -c "nsenter --target $HOLDER --mount --net -- nmcli -g GENERAL.STATE connection show ike | grep -qx activated"
-nt_check "plugin reported Config + Ip4Config (NM log)" grep -qE "VPN connection: \(IP4 Config Get\) reply received|Data: Internal Address: 10.9.0.2|IP4 config" "$NT_DIR/nm.log"
+nt_check "plugin: Config + Ip4Config sent" grep -q "established: ipsec[0-9]*, gateway 192.0.2.2, address 10.9.0.2/32 (configured)" "$NT_DIR/plugin.log"
+nt_check "NetworkManager: plugin state started" grep -q "dbus: state changed: started" "$NT_DIR/nm.log"
 nt_wait 5 "client: CHILD_SA established" nt_log_has c 'CHILD_SA .* established'
 nt_wait 5 "responder: CHILD_SA established" nt_log_has g 'CHILD_SA .* established'
-IFACE=$(nm -g GENERAL.IP-IFACE connection show ike 2>/dev/null | head -n1)
-[ -n "$IFACE" ] || IFACE=$(nm -g IP4.ADDRESS,GENERAL.DEVICES connection show ike | head -n1)
-echo "   NetworkManager's VPN interface: '$IFACE'"
-nt_check "the VPN interface is an ipsecN" sh -c "echo '$IFACE' | grep -qE '^ipsec[0-9]+$'"
+ctl_json() { in_c "$IKEVPNCTL" --bus system --json "$@" 2>&1 | tee "$NT_DIR/ctl.out"; }
+OUT=$(ctl_json list)
+nt_check "ikevpnctl list: the plugin's runtime connection nm-<uuid> is up" "$NT_PY" -c '
+import json,sys; d=json.loads(sys.argv[1]); c=[x for x in d["connections"] if x["name"].startswith("nm-")]
+assert len(c)==1 and c[0]["state"]=="up", d' "$OUT"
+IFACE=$("$NT_PY" -c '
+import json,sys; d=json.loads(sys.argv[1]); print([x for x in d["connections"] if x["name"].startswith("nm-")][0]["interface"])' "$OUT" 2>/dev/null)
+echo "   the tunnel interface: '$IFACE'"
+nt_check "the tunnel interface is an ipsecN" sh -c "echo '$IFACE' | grep -qE '^ipsec[0-9]+$'"
+nt_check "NetworkManager uses it for the VPN" grep -qE "\"ike\",if:[0-9]+:\\($IFACE\\)" "$NT_DIR/nm.log"
 nt_check "NetworkManager's IP4.ADDRESS is 10.9.0.2/32" sh -c \
   "nsenter --target $HOLDER --mount --net -- nmcli -g IP4.ADDRESS connection show ike | grep -q '10.9.0.2/32'"
 nt_check "NetworkManager's IP4.ROUTE has 10.2.0.0/24" sh -c \
@@ -164,17 +179,13 @@ nt_check "$IFACE has MTU 1360 (Config mtu)" sh -c "ip -n $C link show dev $IFACE
 nt_check "ping 10.2.0.1 through $IFACE" nt_exec "$C" ping -c 3 -i 0.2 -W 2 10.2.0.1
 rx_packets() { ip -n "$1" -s -j link show dev "$2" | "$NT_PY" -c 'import json,sys; print(json.load(sys.stdin)[0]["stats64"]["rx"]["packets"])'; }
 nt_check "the replies came in on $IFACE ($(rx_packets "$C" "$IFACE") packets)" test "$(rx_packets "$C" "$IFACE")" -ge 3
-OUT=$(in_c "$IKEVPNCTL" --bus system --json list 2>&1)
-nt_check "ikevpnctl list: the plugin's runtime connection nm-<uuid> is up" "$NT_PY" -c '
-import json,sys; d=json.loads(sys.argv[1]); c=[x for x in d["connections"] if x["name"].startswith("nm-")]
-assert len(c)==1 and c[0]["state"]=="up", d' "$OUT"
 
 echo "-- nmcli connection down"
 MARK_G=$(nt_log_mark g)
 nt_check "nmcli connection down ike" nm --wait 20 connection down ike
 nt_wait 10 "responder: IKE_SA deleted by the client" nt_log_since g "$MARK_G" "IKE_SA .*(deleted|down|closed)"
 nt_wait 10 "client: runtime connection removed" nt_log_has c "connection 'nm-[^']*' removed"
-OUT=$(in_c "$IKEVPNCTL" --bus system --json sas 2>&1)
+OUT=$(ctl_json sas)
 nt_check "client: no SAs left" "$NT_PY" -c 'import json,sys; d=json.loads(sys.argv[1]); assert not d["ike_sas"] and not d["child_sas"], d' "$OUT"
 nt_wait 10 "client: $IFACE is gone" sh -c "! ip -n $C link show dev $IFACE >/dev/null 2>&1"
 nt_check "NetworkManager: ike is not active" sh -c "! nsenter --target $HOLDER --mount --net -- nmcli -g NAME connection show --active | grep -qx ike"
@@ -187,9 +198,9 @@ MARK_NM=$(wc -l <"$NT_DIR/nm.log")
 nt_check_not "nmcli connection up ike-bad fails" nm --wait 60 connection up ike-bad
 nt_wait 10 "NetworkManager logs the plugin failure login-failed" sh -c \
   "tail -n +$((MARK_NM + 1)) '$NT_DIR/nm.log' | grep -qiE 'login.failed'"
-nt_check "plugin: failed (LOGIN_FAILED)" sh -c "tail -n +$((MARK_NM + 1)) '$NT_DIR/nm.log' | grep -q 'failed (LOGIN_FAILED)'"
+nt_check "plugin: failed (LOGIN_FAILED)" grep -q "failed (LOGIN_FAILED)" "$NT_DIR/plugin.log"
 nt_check "NetworkManager: ike-bad is not activated" sh -c "! nsenter --target $HOLDER --mount --net -- nmcli -g NAME connection show --active | grep -qx ike-bad"
-OUT=$(in_c "$IKEVPNCTL" --bus system --json list 2>&1)
+OUT=$(ctl_json list)
 nt_check "client: the failed runtime connection was removed" "$NT_PY" -c '
 import json,sys; d=json.loads(sys.argv[1]); assert not [x for x in d["connections"] if x["name"].startswith("nm-")], d' "$OUT"
 
