@@ -11,7 +11,8 @@
 # connection; `nmcli connection up` must reach "activated", ipsecN must carry
 # the address and routes NetworkManager was given, a ping must pass through
 # it, `nmcli connection down` must delete the SAs on both ends. Then a
-# connection with a wrong PSK must fail with LOGIN_FAILED.
+# connection with a wrong PSK must fail with LOGIN_FAILED, and a tunnel the
+# responder deletes after activation must deactivate the connection.
 #
 # usage: nm_plugin_test.sh IKEVPND IKEVPNCTL NM_IKEVPN_SERVICE NAME_FILE POLICY_FILE...
 set -u
@@ -206,5 +207,17 @@ import json,sys; d=json.loads(sys.argv[1]); assert not [x for x in d["connection
 
 nt_check "ikevpnd client still running" nt_alive c
 nt_check "responder still running" nt_alive g
+
+echo "-- the tunnel dies after activation"
+nt_check "nmcli connection up ike (again)" nm --wait 60 connection up ike
+MARK_P=$(wc -l <"$NT_DIR/plugin.log")
+nt_stop g  # SIGTERM: the responder deletes its SAs (INFORMATIONAL Delete)
+nt_wait 15 "plugin: the tunnel went down -> CONNECT_FAILED" sh -c \
+  "tail -n +$((MARK_P + 1)) '$NT_DIR/plugin.log' | grep -q 'failed (CONNECT_FAILED): the tunnel went down'"
+nt_wait 15 "NetworkManager deactivated ike" sh -c \
+  "! nsenter --target $HOLDER --mount --net -- nmcli -g NAME connection show --active | grep -qx ike"
+OUT=$(ctl_json list)
+nt_check "client: the runtime connection was removed" "$NT_PY" -c '
+import json,sys; d=json.loads(sys.argv[1]); assert not [x for x in d["connections"] if x["name"].startswith("nm-")], d' "$OUT"
 kill -TERM "$NM_PID" 2>/dev/null
 nt_finish
