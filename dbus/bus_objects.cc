@@ -92,7 +92,7 @@ std::tuple<std::vector<Dict>, std::vector<Dict>> DaemonObject::ListSas() {
   std::vector<Dict> ike;
   std::vector<Dict> child;
   for (const auto& sa : core_.IkeSas()) ike.push_back(ToDict(sa));
-  for (const auto& sa : core_.ChildSas()) child.push_back(ToDict(sa));
+  for (const auto& sa : core_.ChildSasWithCounters()) child.push_back(ToDict(sa));
   return {std::move(ike), std::move(child)};
 }
 
@@ -142,6 +142,12 @@ ChildSaObject::~ChildSaObject() { Withdraw(*this); }
 
 const api::ChildSaInfo& ChildSaObject::Info() {
   return Require(core_.FindChildSa(id_), "CHILD_SA " + std::to_string(id_));
+}
+
+api::SaCounters ChildSaObject::Counters() {
+  Result<api::SaCounters> counters = core_.Counters(id_);
+  if (!counters.ok()) throw sdbus::Error(kErrorNotFound, "CHILD_SA " + std::to_string(id_) + " is gone");
+  return *counters;
 }
 
 }  // namespace ikevpn::dbus

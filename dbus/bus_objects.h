@@ -147,10 +147,12 @@ class ChildSaObject final
   std::string Algorithms() override { return Info().algorithms; }
   std::string Interface() override { return Info().interface; }
   uint32_t IfId() override { return Info().if_id; }
-  uint64_t BytesIn() override { return Info().bytes_in; }
-  uint64_t BytesOut() override { return Info().bytes_out; }
-  uint64_t PacketsIn() override { return Info().packets_in; }
-  uint64_t PacketsOut() override { return Info().packets_out; }
+  // Read from the kernel only when asked (cached briefly by ControlCore).
+  api::SaCounters Counters();
+  uint64_t BytesIn() override { return Counters().bytes_in; }
+  uint64_t BytesOut() override { return Counters().bytes_out; }
+  uint64_t PacketsIn() override { return Counters().packets_in; }
+  uint64_t PacketsOut() override { return Counters().packets_out; }
   int64_t Established() override { return Info().established; }
   int64_t RekeyTime() override { return Info().rekey_at; }
 

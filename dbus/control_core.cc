@@ -13,7 +13,7 @@ Status ShuttingDown() { return Status(Code::kIoError, "ikevpnd is shutting down"
 
 }  // namespace
 
-ControlCore::ControlCore(api::ControlApi& api) : api_(api) {}
+ControlCore::ControlCore(api::ControlApi& api, SteadyNow now) : api_(api), now_(std::move(now)) {}
 
 ControlCore::~ControlCore() { Stop(); }
 
@@ -37,6 +37,7 @@ void ControlCore::Stop() {
   connections_.clear();
   ike_sas_.clear();
   child_sas_.clear();
+  counters_.clear();
   auto pending = std::move(pending_);
   pending_.clear();
   for (auto& [token, reply] : pending) reply(ShuttingDown());
@@ -136,13 +137,45 @@ const std::vector<api::ConnectionInfo>& ControlCore::Connections() {
 }
 
 const std::vector<api::IkeSaInfo>& ControlCore::IkeSas() {
-  if (!ike_snapshot_) ike_snapshot_ = api_.ListIkeSas();
+  if (!ike_snapshot_) {
+    ike_snapshot_ = api_.ListIkeSas();
+    ike_index_.clear();
+    for (size_t i = 0; i < ike_snapshot_->size(); ++i) ike_index_[(*ike_snapshot_)[i].id] = i;
+  }
   return *ike_snapshot_;
 }
 
 const std::vector<api::ChildSaInfo>& ControlCore::ChildSas() {
-  if (!child_snapshot_) child_snapshot_ = api_.ListChildSas();
+  if (!child_snapshot_) {
+    child_snapshot_ = api_.ListChildSas();
+    child_index_.clear();
+    for (size_t i = 0; i < child_snapshot_->size(); ++i) child_index_[(*child_snapshot_)[i].id] = i;
+  }
   return *child_snapshot_;
+}
+
+Result<api::SaCounters> ControlCore::Counters(uint64_t child_sa_id) {
+  auto now = now_();
+  if (auto it = counters_.find(child_sa_id); it != counters_.end() && now - it->second.read_at < kCounterMaxAge) {
+    return it->second.counters;
+  }
+  Result<api::SaCounters> read = api_.ChildSaCounters(child_sa_id);
+  // Only for objects we publish: the cache is emptied when they go.
+  if (read.ok() && child_sas_.count(child_sa_id)) counters_[child_sa_id] = {*read, now};
+  return read;
+}
+
+std::vector<api::ChildSaInfo> ControlCore::ChildSasWithCounters() {
+  std::vector<api::ChildSaInfo> out = ChildSas();
+  for (api::ChildSaInfo& sa : out) {
+    if (Result<api::SaCounters> c = Counters(sa.id); c.ok()) {
+      sa.bytes_in = c->bytes_in;
+      sa.bytes_out = c->bytes_out;
+      sa.packets_in = c->packets_in;
+      sa.packets_out = c->packets_out;
+    }
+  }
+  return out;
 }
 
 const api::ConnectionInfo* ControlCore::FindConnection(const std::string& name) {
@@ -153,23 +186,23 @@ const api::ConnectionInfo* ControlCore::FindConnection(const std::string& name) 
 }
 
 const api::IkeSaInfo* ControlCore::FindIkeSa(uint64_t id) {
-  for (const auto& sa : IkeSas()) {
-    if (sa.id == id) return &sa;
-  }
-  return nullptr;
+  const auto& list = IkeSas();
+  auto it = ike_index_.find(id);
+  return it == ike_index_.end() ? nullptr : &list[it->second];
 }
 
 const api::ChildSaInfo* ControlCore::FindChildSa(uint64_t id) {
-  for (const auto& sa : ChildSas()) {
-    if (sa.id == id) return &sa;
-  }
-  return nullptr;
+  const auto& list = ChildSas();
+  auto it = child_index_.find(id);
+  return it == child_index_.end() ? nullptr : &list[it->second];
 }
 
 void ControlCore::InvalidateSnapshot() {
   conn_snapshot_.reset();
   ike_snapshot_.reset();
   child_snapshot_.reset();
+  ike_index_.clear();
+  child_index_.clear();
 }
 
 void ControlCore::OnEvent(const api::Event& event) {
@@ -267,6 +300,7 @@ void ControlCore::AddChildSa(uint64_t id, uint64_t ike_sa_id, const std::string&
 
 void ControlCore::RemoveChildSa(uint64_t id, const std::string& connection) {
   if (!child_sas_.erase(id)) return;
+  counters_.erase(id);
   observer_->ChildSaRemoved(id);
   if (connections_.count(connection)) observer_->ConnectionSasChanged(connection);
 }

@@ -7,9 +7,14 @@
 // ControlApi lists that is taken on first use and dropped by
 // InvalidateSnapshot() (the bus glue does that before every dispatch round
 // and every event), so one GetManagedObjects costs one list call, not one
-// per property.
+// per property. The lists carry no traffic counters, so keeping the objects
+// in sync on every event never queries the kernel. Counters are read only
+// when a client asks (a counter property, ListSas) and then cached for
+// kCounterMaxAge, so that the four counter properties of one object, or a
+// burst of ListSas calls, cost one kernel query per CHILD_SA.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -45,8 +50,11 @@ class ControlObserver {
 
 class ControlCore {
  public:
-  // `api` must outlive this object.
-  explicit ControlCore(api::ControlApi& api);
+  using SteadyNow = std::function<std::chrono::steady_clock::time_point()>;
+  static constexpr std::chrono::milliseconds kCounterMaxAge{1000};
+
+  // `api` must outlive this object. `now` is the clock of the counter cache.
+  explicit ControlCore(api::ControlApi& api, SteadyNow now = std::chrono::steady_clock::now);
   ~ControlCore();
   ControlCore(const ControlCore&) = delete;
   ControlCore& operator=(const ControlCore&) = delete;
@@ -83,6 +91,11 @@ class ControlCore {
   const api::ChildSaInfo* FindChildSa(uint64_t id);
   void InvalidateSnapshot();
 
+  // The CHILD_SA's counters, at most kCounterMaxAge old.
+  Result<api::SaCounters> Counters(uint64_t child_sa_id);
+  // ChildSas() with their counters filled in (for ListSas).
+  std::vector<api::ChildSaInfo> ChildSasWithCounters();
+
   size_t pending_ups() const { return pending_.size(); }
 
  private:
@@ -111,6 +124,16 @@ class ControlCore {
   std::optional<std::vector<api::ConnectionInfo>> conn_snapshot_;
   std::optional<std::vector<api::IkeSaInfo>> ike_snapshot_;
   std::optional<std::vector<api::ChildSaInfo>> child_snapshot_;
+  // id -> position in the snapshot, built with it.
+  std::map<uint64_t, size_t> ike_index_;
+  std::map<uint64_t, size_t> child_index_;
+
+  struct CachedCounters {
+    api::SaCounters counters;
+    std::chrono::steady_clock::time_point read_at;
+  };
+  SteadyNow now_;
+  std::map<uint64_t, CachedCounters> counters_;  // by CHILD_SA id
 };
 
 }  // namespace ikevpn::dbus

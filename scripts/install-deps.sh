@@ -10,7 +10,7 @@ packages=(
   libsdbus-c++-dev libsdbus-c++-bin libsystemd-dev libboost-program-options-dev
   libgtest-dev libgmock-dev libbenchmark-dev clang-14 libclang-rt-14-dev
   # run and test
-  iproute2 iputils-ping nftables tcpdump iperf3 dbus mandoc procps psmisc
+  iproute2 iputils-ping nftables tcpdump iperf3 dbus mandoc procps psmisc jq util-linux
 )
 if [[ "${IKEVPN_DEPS:-}" == *interop* ]]; then
   packages+=(strongswan-charon strongswan-swanctl libcharon-extra-plugins libstrongswan-extra-plugins)

@@ -62,6 +62,11 @@ struct IkeSaInfo {
   std::vector<IpAddress> dns;       // received in CP (client)
 };
 
+// Traffic of one CHILD_SA, read from the kernel (inbound and outbound SA).
+struct SaCounters {
+  uint64_t bytes_in = 0, bytes_out = 0, packets_in = 0, packets_out = 0;
+};
+
 struct ChildSaInfo {
   uint64_t id = 0;
   uint64_t ike_sa_id = 0;
@@ -75,6 +80,7 @@ struct ChildSaInfo {
   std::string algorithms;
   std::string interface;
   uint32_t if_id = 0;
+  // Left 0 by ListChildSas (no kernel query); see ChildSaCounters.
   uint64_t bytes_in = 0, bytes_out = 0, packets_in = 0, packets_out = 0;
   int64_t established = 0;
   int64_t rekey_at = 0;
@@ -113,7 +119,11 @@ class ControlApi {
 
   virtual std::vector<ConnectionInfo> ListConnections() const = 0;
   virtual std::vector<IkeSaInfo> ListIkeSas() const = 0;
+  // Without counters: cheap, no kernel query, fine to call on every event.
   virtual std::vector<ChildSaInfo> ListChildSas() const = 0;
+  // The counters of one CHILD_SA: queries the kernel (two SAs), so call it
+  // only when a client asks. kNotFound if there is no such CHILD_SA.
+  virtual Result<SaCounters> ChildSaCounters(uint64_t child_sa_id) const = 0;
 
   // Starts the connection. `done` runs once: OK when its first CHILD_SA is
   // installed, or the error (kNotFound: no such connection; kAuthFailed;

@@ -14,6 +14,7 @@
 #include "daemon/config/config_diff.h"
 #include "daemon/config/config_parser.h"
 #include "daemon/config/connection_settings.h"
+#include "daemon/ike/exchange/mobike.h"
 #include "dbus/control_service.h"
 
 namespace ikevpn::app {
@@ -92,6 +93,11 @@ Status Daemon::Start() {
                                                          *sockets_, secrets_, credentials_,
                                                          [this](const api::Event& e) { Publish(e); }, es});
   backend_.kernel->SetListener(engine_.get());
+  addresses_ = std::make_unique<net::AddressMonitor>(loop_, [this] {
+    if (engine_) ike::OnLocalAddressesChanged(*engine_);
+  });
+  if (Status s = addresses_->Start(); !s.ok())
+    IKEVPN_LOG(kNet, kWarn) << "not watching address changes (MOBIKE cannot follow them): " << s.ToString();
   IKEVPN_RETURN_IF_ERROR(ApplyConfig(std::move(parsed.config), /*initial=*/true));
 
   IKEVPN_ASSIGN_OR_RETURN(dbus::BusSpec spec, dbus::BusSpec::Parse(options_.bus));
@@ -208,6 +214,7 @@ void Daemon::Shutdown() {
   stopping_ = true;
   sd_notify(0, "STOPPING=1");
   if (bus_) bus_->Stop();
+  addresses_.reset();
   if (engine_) engine_->DeleteAll();
   engine_.reset();
   if (sockets_) sockets_->Close();

@@ -27,6 +27,7 @@
 #include "daemon/base/rng.h"
 #include "daemon/config/config.h"
 #include "daemon/ike/engine.h"
+#include "daemon/net/address_monitor.h"
 #include "daemon/net/ike_socket.h"
 
 namespace ikevpn::dbus {
@@ -51,6 +52,7 @@ class Daemon final : public api::ControlApi {
   std::vector<api::ConnectionInfo> ListConnections() const override;
   std::vector<api::IkeSaInfo> ListIkeSas() const override;
   std::vector<api::ChildSaInfo> ListChildSas() const override;
+  Result<api::SaCounters> ChildSaCounters(uint64_t child_sa_id) const override;
   void Up(const std::string& name, std::function<void(Status)> done) override;
   Status Down(const std::string& name) override;
   Status Terminate(uint64_t ike_sa_id) override;
@@ -78,6 +80,7 @@ class Daemon final : public api::ControlApi {
   FileCredentialStore credentials_;
   std::unique_ptr<net::IkeSockets> sockets_;
   std::unique_ptr<ike::Engine> engine_;
+  std::unique_ptr<net::AddressMonitor> addresses_;  // MOBIKE: our address changes
   std::unique_ptr<dbus::ControlService> bus_;
   config::Config config_;  // the file's connections, then runtime_'s
   // Connections added over D-Bus (AddConnection): not in the file, kept

@@ -52,6 +52,11 @@ std::vector<api::ChildSaInfo> Daemon::ListChildSas() const {
   return engine_ ? engine_->ListChildSas() : std::vector<api::ChildSaInfo>{};
 }
 
+Result<api::SaCounters> Daemon::ChildSaCounters(uint64_t child_sa_id) const {
+  if (!engine_) return Status(Code::kNotFound, "the daemon is shutting down");
+  return engine_->ChildSaCounters(child_sa_id);
+}
+
 void Daemon::Up(const std::string& name, std::function<void(Status)> done) {
   if (!engine_) {
     done(Status(Code::kRetry, "the daemon is shutting down"));

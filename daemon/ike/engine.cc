@@ -4,6 +4,7 @@
 
 #include "daemon/base/log.h"
 #include "daemon/ike/exchange/exchange.h"
+#include "daemon/ike/exchange/mobike.h"
 #include "daemon/ike/exchange/starters.h"
 
 namespace ikevpn::ike {
@@ -387,8 +388,14 @@ void Engine::OnAcquire(uint32_t reqid, const TrafficSelector& src, const Traffic
 void Engine::OnMapping(const kernel::SaId& id, const Endpoint& new_remote) {
   sas_.ForEach([&](IkeSa& sa) {
     if (!sa.FindChildBySpi(id.spi)) return;
+    // With MOBIKE the peer announces its moves (UPDATE_SA_ADDRESSES,
+    // RFC 4555 §3.5, §3.8): ESP from elsewhere does not move IKE.
+    if (MobikeInUse(sa)) return;
     IKEVPN_LOG(kIke, kInfo) << "IKE_SA " << SaName(sa) << ": NAT mapping changed to " << new_remote.ToString();
     sa.remote = new_remote;
+    // The CHILD_SAs follow at once: UpdatePeerAddress sees nothing new
+    // in the next IKE message from there.
+    MoveChildSas(*this, sa);
   });
 }
 
@@ -467,22 +474,33 @@ std::vector<api::ChildSaInfo> Engine::ListChildSas() {
       i.algorithms = c->algorithms.ToString();
       i.interface = c->interface;
       i.if_id = c->if_id;
-      if (c->installed()) {
-        if (auto in = env_.kernel.QuerySa(c->InboundId()); in.ok()) {
-          i.bytes_in = in->bytes;
-          i.packets_in = in->packets;
-        }
-        if (auto o = env_.kernel.QuerySa(c->OutboundId()); o.ok()) {
-          i.bytes_out = o->bytes;
-          i.packets_out = o->packets;
-        }
-      }
       i.established = c->established;
       i.rekey_at = c->rekey_at;
       out.push_back(std::move(i));
     }
   });
   return out;
+}
+
+Result<api::SaCounters> Engine::ChildSaCounters(uint64_t child_sa_id) {
+  const ChildSa* found = nullptr;
+  sas_.ForEach([&](IkeSa& sa) {
+    for (auto& c : sa.children) {
+      if (c->id() == child_sa_id) found = c.get();
+    }
+  });
+  if (!found) return Status(Code::kNotFound, "no CHILD_SA with id " + std::to_string(child_sa_id));
+  api::SaCounters counters;
+  if (!found->installed()) return counters;
+  if (auto in = env_.kernel.QuerySa(found->InboundId()); in.ok()) {
+    counters.bytes_in = in->bytes;
+    counters.packets_in = in->packets;
+  }
+  if (auto out = env_.kernel.QuerySa(found->OutboundId()); out.ok()) {
+    counters.bytes_out = out->bytes;
+    counters.packets_out = out->packets;
+  }
+  return counters;
 }
 
 }  // namespace ikevpn::ike

@@ -63,7 +63,9 @@ class Engine final : public kernel::KernelListener {
   // ---- status ----
 
   std::vector<api::IkeSaInfo> ListIkeSas() const;
+  // Without traffic counters (no kernel query); those come from ChildSaCounters.
   std::vector<api::ChildSaInfo> ListChildSas();
+  Result<api::SaCounters> ChildSaCounters(uint64_t child_sa_id);
   api::ConnectionState StateOf(const std::string& name) const;
   uint32_t IkeSaCount(const std::string& name) const;
   uint32_t ChildSaCount(const std::string& name) const;
@@ -123,6 +125,7 @@ class Engine final : public kernel::KernelListener {
   Status SendRequest(IkeSa& sa);
   void OnRetransmitTimer(uint64_t sa_id, uint32_t message_id);
   void SendDatagrams(IkeSa& sa, const std::vector<Bytes>& datagrams);
+  void SendDatagrams(IkeSa& sa, const std::vector<Bytes>& datagrams, const Endpoint& local, const Endpoint& remote);
   Result<std::vector<Bytes>> Encode(IkeSa& sa, const IkeHeader& header, const Payloads& payloads,
                                     bool plaintext);
 

@@ -6,6 +6,7 @@
 #include "daemon/base/log.h"
 #include "daemon/ike/engine.h"
 #include "daemon/ike/exchange/exchange.h"
+#include "daemon/ike/exchange/mobike.h"
 #include "daemon/ike/exchange/responders.h"
 #include "daemon/ike/message/fragmentation.h"
 #include "daemon/ike/message/payload_rules.h"
@@ -117,8 +118,13 @@ Result<std::vector<Bytes>> Engine::Encode(IkeSa& sa, const IkeHeader& header, co
 }
 
 void Engine::SendDatagrams(IkeSa& sa, const std::vector<Bytes>& datagrams) {
+  SendDatagrams(sa, datagrams, sa.local, sa.remote);
+}
+
+void Engine::SendDatagrams(IkeSa& sa, const std::vector<Bytes>& datagrams, const Endpoint& local,
+                           const Endpoint& remote) {
   for (const Bytes& d : datagrams) {
-    if (Status s = env_.sender.Send(d, sa.local, sa.remote); !s.ok())
+    if (Status s = env_.sender.Send(d, local, remote); !s.ok())
       IKEVPN_LOG(kNet, kDebug) << "IKE_SA " << SaName(sa) << ": " << s.ToString();
   }
 }
@@ -206,7 +212,8 @@ void Engine::HandleMessage(IkeSa& sa, const IkeHeader& h, ByteSpan datagram, con
   if (!h.response() && sa.cached_response.valid && h.message_id == sa.cached_response.message_id) {
     IKEVPN_LOG(kIke, kDebug) << "IKE_SA " << SaName(sa) << ": retransmitted request " << h.message_id
                              << ", resending response";
-    SendDatagrams(sa, sa.cached_response.datagrams);
+    // §2.11: a response goes back where its request came from.
+    SendDatagrams(sa, sa.cached_response.datagrams, local, remote);
     return;
   }
   if (!h.response() && h.message_id != sa.peer_request_id) {
@@ -295,17 +302,13 @@ void Engine::UpdatePeerAddress(IkeSa& sa, const Endpoint& local, const Endpoint&
   // in front of it changed its mapping: follow authenticated messages.
   // Moves of a MOBIKE peer are explicit (UPDATE_SA_ADDRESSES) instead.
   const bool floated = local.port == settings().nat_port && sa.local.port != settings().nat_port;
-  if (!floated && !(sa.nat_remote && !sa.peer_mobike)) return;
+  if (!floated && !(sa.nat_remote && !MobikeInUse(sa))) return;
   IKEVPN_LOG(kIke, kDebug)
       << "IKE_SA " << SaName(sa) << ": peer now at " << remote.ToString() << " (was " << sa.remote.ToString()
       << ")";
   sa.remote = remote;
   sa.local = local;
-  for (auto& c : sa.children) {
-    if (!c->installed() || !c->encap) continue;
-    Status s = c->UpdateAddresses(env_.kernel, local.address, remote.address, true, local.port, remote.port);
-    if (!s.ok()) IKEVPN_LOG(kKnl, kWarn) << "updating CHILD_SA addresses: " << s.ToString();
-  }
+  MoveChildSas(*this, sa);
 }
 
 void Engine::HandleResponse(IkeSa& sa, const Message& response) {
@@ -370,7 +373,9 @@ void Engine::HandleRequest(IkeSa& sa, const Message& request) {
   }
   sa.cached_response = {request.header.message_id, true, std::move(enc).value()};
   ++sa.peer_request_id;
-  SendDatagrams(sa, sa.cached_response.datagrams);
+  // §2.11: to where the request came from, even if the SA did not move
+  // there (a MOBIKE peer probing a path, §3.8 of RFC 4555).
+  SendDatagrams(sa, sa.cached_response.datagrams, current_local_, current_remote_);
   if (out.after == ResponderOutcome::After::kDestroy) Destroy(sa, out.reason);
 }
 

@@ -63,14 +63,12 @@ Proposals Numbered(Proposals p) {
   return p;
 }
 
-bool ForceEncap(Engine& engine, const IkeSa& sa) {
-  return engine.settings().force_encap || sa.connection().encap == config::Encap::kForce;
-}
-
 // Moves IKE to the NAT-T port once a NAT is seen or encapsulation is
-// forced (§2.23): every later message goes to and from port 4500.
+// forced (§2.23): every later message goes to and from port 4500. With
+// MOBIKE we move even without a NAT (RFC 4555 §3.3), so a NAT on a later
+// path needs no port change; IKE_AUTH already goes to port 4500.
 void FloatToNatPort(Engine& engine, IkeSa& sa) {
-  if (!sa.nat_any()) return;
+  if (!sa.nat_any() && !sa.connection().mobike) return;
   sa.local.port = engine.settings().nat_port;
   if (sa.remote.port == engine.settings().port) sa.remote.port = engine.settings().nat_port;
 }
@@ -147,8 +145,7 @@ class IkeSaInit final : public Exchange {
     if (!keys.ok()) return Fail(sa, keys.status().message());
     sa.keys = std::move(keys).value();
     sa.local = engine.current_local();
-    ProcessNatDetection(sa, m, engine.current_local(), engine.current_remote());
-    if (ForceEncap(engine, sa)) sa.nat_local = true;
+    DetectNat(engine, sa, m);
     ReadPeerExtensions(sa, m);
     sa.auth_inputs = std::make_unique<AuthInputs>();
     sa.auth_inputs->init_request = engine.pending_datagrams(sa)->front();
@@ -217,8 +214,7 @@ ResponderOutcome RespondIkeSaInit(Engine& engine, IkeSa& sa, const Message& m) {
   auto keys = MakeIkeSaKeys(chosen, *skeyseed, ni->nonce, nr, sa.spi_i, sa.spi_r, /*initiator=*/false);
   if (!keys.ok()) return Refuse(NotifyType::kNoProposalChosen, {}, keys.status().message());
   sa.keys = std::move(keys).value();
-  ProcessNatDetection(sa, m, engine.current_local(), engine.current_remote());
-  if (ForceEncap(engine, sa)) sa.nat_local = true;
+  DetectNat(engine, sa, m);
   ReadPeerExtensions(sa, m);
   sa.auth_inputs = std::make_unique<AuthInputs>();
   sa.auth_inputs->init_request = Bytes(engine.current_datagram().begin(), engine.current_datagram().end());
@@ -231,8 +227,7 @@ ResponderOutcome RespondIkeSaInit(Engine& engine, IkeSa& sa, const Message& m) {
   out.payloads.push_back(NoncePayload{std::move(nr)});
   // §3.7: which CAs we trust, when the peer must use a certificate.
   if (auto req = OwnCertReq(engine, sa)) out.payloads.push_back(std::move(*req));
-  AppendNatDetection(out.payloads, sa.spi_i, sa.spi_r, sa.local, sa.remote, ForceEncap(engine, sa),
-                     engine.env().rng);
+  AppendNatDetection(engine, sa, out.payloads);
   AppendOurExtensions(sa, out.payloads);
   // The initiator moves to the NAT-T port when it sees the NAT; the answer
   // still goes out on the port the request came in on.

@@ -1,5 +1,6 @@
 // INFORMATIONAL (RFC 7296 §1.4, §1.5, §2.4): Delete of the IKE SA or of
-// CHILD_SAs, and liveness checks (an empty request).
+// CHILD_SAs, and liveness checks (an empty request). MOBIKE notifies
+// (UPDATE_SA_ADDRESSES, COOKIE2, NAT detection) are answered in mobike.cc.
 //
 //   Initiator                         Responder
 //   HDR, SK {D(IKE)}           -->
@@ -13,6 +14,7 @@
 #include "daemon/ike/exchange/child_negotiation.h"
 #include "daemon/ike/exchange/create_child_sa.h"
 #include "daemon/ike/exchange/exchange.h"
+#include "daemon/ike/exchange/mobike.h"
 #include "daemon/ike/exchange/responders.h"
 #include "daemon/ike/exchange/starters.h"
 
@@ -110,6 +112,7 @@ ResponderOutcome RespondInformational(Engine& engine, IkeSa& sa, const Message& 
     }
     if (!ours.empty()) out.payloads.push_back(DeletePayload{ProtocolId::kEsp, std::move(ours)});
   }
+  RespondMobike(engine, sa, m, out.payloads);
   return out;
 }
 

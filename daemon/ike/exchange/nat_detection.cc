@@ -2,6 +2,7 @@
 
 #include "daemon/base/rng.h"
 #include "daemon/ike/crypto/hash.h"
+#include "daemon/ike/engine.h"
 #include "daemon/ike/sa/ike_sa.h"
 
 namespace ikevpn::ike {
@@ -40,6 +41,20 @@ bool ProcessNatDetection(IkeSa& sa, const Message& m, const Endpoint& local, con
   for (const NotifyPayload* s : sources) match |= s->data == expected;
   sa.nat_remote = !match;
   return true;
+}
+
+bool ForceEncap(Engine& engine, const IkeSa& sa) {
+  return engine.settings().force_encap || sa.connection().encap == config::Encap::kForce;
+}
+
+bool DetectNat(Engine& engine, IkeSa& sa, const Message& m) {
+  const bool seen = ProcessNatDetection(sa, m, engine.current_local(), engine.current_remote());
+  if (ForceEncap(engine, sa)) sa.nat_local = true;
+  return seen;
+}
+
+void AppendNatDetection(Engine& engine, const IkeSa& sa, Payloads& out) {
+  AppendNatDetection(out, sa.spi_i, sa.spi_r, sa.local, sa.remote, ForceEncap(engine, sa), engine.env().rng);
 }
 
 }  // namespace ikevpn::ike

@@ -8,6 +8,7 @@
 
 namespace ikevpn::ike {
 
+class Engine;
 class IkeSa;
 
 // SHA-1(SPIi | SPIr | IP | Port).
@@ -21,5 +22,15 @@ void AppendNatDetection(Payloads& out, uint64_t spi_i, uint64_t spi_r, const End
 // Compares the peer's notifies with what we see; sets sa.nat_local /
 // sa.nat_remote. Returns false if the peer sent none (no NAT-T support).
 bool ProcessNatDetection(IkeSa& sa, const Message& m, const Endpoint& local, const Endpoint& remote);
+
+// Every CHILD_SA of `sa` is UDP-encapsulated (backend or connection asks).
+bool ForceEncap(Engine& engine, const IkeSa& sa);
+
+// ProcessNatDetection on the message being processed (where it arrived and
+// came from); with forced encapsulation we count as behind a NAT.
+bool DetectNat(Engine& engine, IkeSa& sa, const Message& m);
+
+// Appends our NAT_DETECTION notifies for the SA's current endpoints.
+void AppendNatDetection(Engine& engine, const IkeSa& sa, Payloads& out);
 
 }  // namespace ikevpn::ike

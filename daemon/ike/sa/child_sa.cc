@@ -52,6 +52,15 @@ std::vector<kernel::PolicyId> ChildSa::Policies() const {
   return out;
 }
 
+kernel::PolicyData ChildSa::PolicyDataFor(const kernel::PolicyId& p) const {
+  kernel::PolicyData pd;
+  pd.reqid = reqid_;
+  pd.mode = mode;
+  pd.tmpl_src = p.dir == kernel::PolicyDir::kOut ? local_ : remote_;
+  pd.tmpl_dst = p.dir == kernel::PolicyDir::kOut ? remote_ : local_;
+  return pd;
+}
+
 Status ChildSa::Install(ChildSaKernel& k, const IpAddress& local, const IpAddress& remote, ChildSaKeysForInstall keys,
                         uint64_t hard_seconds) {
   local_ = local;
@@ -87,14 +96,9 @@ Status ChildSa::Install(ChildSaKernel& k, const IpAddress& local, const IpAddres
   }
   outbound_installed_ = true;
 
-  kernel::PolicyData pd;
-  pd.reqid = reqid_;
-  pd.mode = mode;
   size_t acquired = 0;
   for (const kernel::PolicyId& p : Policies()) {
-    pd.tmpl_src = p.dir == kernel::PolicyDir::kOut ? local : remote;
-    pd.tmpl_dst = p.dir == kernel::PolicyDir::kOut ? remote : local;
-    if (Status s = k.policies.Acquire(p, pd); !s.ok()) {
+    if (Status s = k.policies.Acquire(p, PolicyDataFor(p)); !s.ok()) {
       for (size_t i = 0; i < acquired; ++i) k.policies.Release(Policies()[i]);
       Uninstall(k);
       return s.Annotate("adding policy");
@@ -155,6 +159,14 @@ Status ChildSa::UpdateAddresses(kernel::KernelIpsec& kernel, const IpAddress& lo
   encap = new_encap;
   encap_local_port = lport;
   encap_remote_port = rport;
+  // The policies' templates name the outer addresses: adding them again
+  // replaces them (xfrm UPDPOLICY); a backend that keeps none reports kExists.
+  if (policies_installed_ && mode == kernel::IpsecMode::kTunnel) {
+    for (const kernel::PolicyId& p : Policies()) {
+      Status s = kernel.AddPolicy(p, PolicyDataFor(p));
+      if (!s.ok() && s.code() != Code::kExists) return s.Annotate("updating policy templates");
+    }
+  }
   return Status::Ok();
 }
 

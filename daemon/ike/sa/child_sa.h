@@ -87,7 +87,8 @@ class ChildSa {
   void UninstallOutbound(kernel::KernelIpsec& kernel);
   // Removes everything Install() added. Safe to call twice.
   void Uninstall(ChildSaKernel& k);
-  // Moves both SAs to new outer addresses (MOBIKE, NAT mapping change).
+  // Moves both SAs to new outer addresses (MOBIKE, NAT mapping change)
+  // and re-adds the policies with templates naming them.
   Status UpdateAddresses(kernel::KernelIpsec& kernel, const IpAddress& local,
                          const IpAddress& remote, bool encap, uint16_t lport, uint16_t rport);
 
@@ -96,6 +97,8 @@ class ChildSa {
 
  private:
   std::vector<kernel::PolicyId> Policies() const;
+  // The policy's data, its template naming the current outer addresses.
+  kernel::PolicyData PolicyDataFor(const kernel::PolicyId& p) const;
 
   uint64_t id_;
   uint64_t ike_sa_id_;

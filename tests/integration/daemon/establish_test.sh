@@ -15,26 +15,9 @@ A=$(nt_ns a) B=$(nt_ns b)
 nt_veth "$A" vA 192.0.2.1/24 "$B" vB 192.0.2.2/24
 
 conf() {  # LOCAL REMOTE LID RID LNET RNET START
-  cat <<EOF
-[global]
-log-level = info
-retransmit-timeout = 1s
-retransmit-tries = 3
-
-[tun]
-local = $1
-remote = $2
-local-id = @$3
-remote-id = @$4
-auth = psk
-psk = "0123456789abcdef0123"
-local-ts = 10.$5.0.0/24, fd00:$5::/64
-remote-ts = 10.$6.0.0/24, fd00:$6::/64
-interface = ipsec0
-interface-address = 10.$5.0.1/24, fd00:$5::1/64
-start-action = $7
-dpd-delay = 0
-EOF
+  nt_psk_conf "$1" "$2" "$3" "$4" "10.$5.0.0/24, fd00:$5::/64" "10.$6.0.0/24, fd00:$6::/64" \
+    "10.$5.0.1/24, fd00:$5::1/64"
+  echo "start-action = $7"
 }
 conf 192.0.2.1 192.0.2.2 a b 1 2 start | nt_conf "$NT_DIR/a.conf"
 conf 192.0.2.2 192.0.2.1 b a 2 1 none | nt_conf "$NT_DIR/b.conf"

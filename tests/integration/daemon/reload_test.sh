@@ -15,28 +15,8 @@ A=$(nt_ns a) B=$(nt_ns b)
 nt_veth "$A" vA 192.0.2.1/24 "$B" vB 192.0.2.2/24
 
 conf() {  # LOCAL REMOTE LID RID LNET RNET START METRIC [EXTRA_LINES]
-  cat <<EOF
-[global]
-log-level = info
-retransmit-timeout = 1s
-retransmit-tries = 3
-
-[tun]
-local = $1
-remote = $2
-local-id = @$3
-remote-id = @$4
-auth = psk
-psk = "0123456789abcdef0123"
-local-ts = 10.$5.0.0/24
-remote-ts = 10.$6.0.0/24
-interface = ipsec0
-interface-address = 10.$5.0.1/24
-start-action = $7
-metric = $8
-dpd-delay = 0
-${9:-}
-EOF
+  nt_psk_conf "$1" "$2" "$3" "$4" "10.$5.0.0/24" "10.$6.0.0/24" "10.$5.0.1/24"
+  printf 'start-action = %s\nmetric = %s\n%s\n' "$7" "$8" "${9:-}"
 }
 conf 192.0.2.1 192.0.2.2 a b 1 2 start 10 | nt_conf "$NT_DIR/a-good.conf"
 conf 192.0.2.2 192.0.2.1 b a 2 1 none 10 | nt_conf "$NT_DIR/b.conf"

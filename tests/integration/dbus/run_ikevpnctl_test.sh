@@ -6,6 +6,7 @@
 # usage: run_ikevpnctl_test.sh IKEVPNCTL FAKE_DAEMON POLICY READ_SNIPPET
 set -u
 CTL=$1 FAKE=$2 POLICY=$3 READ_SNIPPET=$4
+. "$(dirname "$0")/../lib/busconf.sh"
 
 if [ "$(id -u)" != 0 ]; then echo "SKIP: needs root"; exit 77; fi
 # Debian's python3 directly: a pyenv shim costs seconds per call.
@@ -41,32 +42,7 @@ as_member() { setpriv --reuid=$MEMBER --regid=$MEMBER --init-groups "$@"; }
 # --- a private system-like bus: Debian's default policy + ours ---
 start_bus() {  # NAME [EXTRA_INCLUDE] -> sets ADDR
   local name=$1 extra=${2:-}
-  cat > "$TMP/$name.conf" <<XML
-<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <type>system</type>
-  <listen>unix:path=$TMP/$name.sock</listen>
-  <auth>EXTERNAL</auth>
-  <policy context="default">
-    <allow user="*"/>
-    <deny own="*"/>
-    <deny send_type="method_call"/>
-    <allow send_type="signal"/>
-    <allow send_requested_reply="true" send_type="method_return"/>
-    <allow send_requested_reply="true" send_type="error"/>
-    <allow receive_type="method_call"/>
-    <allow receive_type="method_return"/>
-    <allow receive_type="error"/>
-    <allow receive_type="signal"/>
-    <allow send_destination="org.freedesktop.DBus" send_interface="org.freedesktop.DBus"/>
-    <allow send_destination="org.freedesktop.DBus" send_interface="org.freedesktop.DBus.Introspectable"/>
-    <allow send_destination="org.freedesktop.DBus" send_interface="org.freedesktop.DBus.Properties"/>
-  </policy>
-  <include>$POLICY</include>
-  $( [ -n "$extra" ] && echo "<include>$extra</include>" )
-</busconfig>
-XML
+  system_bus_conf "$TMP/$name.sock" "$POLICY" "$extra" > "$TMP/$name.conf"
   dbus-daemon --config-file="$TMP/$name.conf" --nofork --print-address > "$TMP/$name.addr" 2> "$TMP/$name.log" &
   PIDS+=($!)
   for _ in $(seq 100); do [ -s "$TMP/$name.addr" ] && break; sleep 0.05; done

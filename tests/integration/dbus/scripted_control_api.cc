@@ -52,14 +52,18 @@ std::vector<api::IkeSaInfo> ScriptedControlApi::ListIkeSas() const {
 
 std::vector<api::ChildSaInfo> ScriptedControlApi::ListChildSas() const {
   std::vector<api::ChildSaInfo> out;
-  for (const auto& [id, sa] : child_sas_) {
-    api::ChildSaInfo copy = sa;
-    // Traffic grows with time, so counters differ between reads.
-    auto secs = std::chrono::duration_cast<std::chrono::seconds>(clock_.Now().time_since_epoch()).count();
-    copy.bytes_in += static_cast<uint64_t>(secs) * 1000;
-    out.push_back(copy);
-  }
+  for (const auto& [id, sa] : child_sas_) out.push_back(sa);
   return out;
+}
+
+Result<api::SaCounters> ScriptedControlApi::ChildSaCounters(uint64_t child_sa_id) const {
+  auto it = child_sas_.find(child_sa_id);
+  if (it == child_sas_.end()) return Status(Code::kNotFound, "no CHILD_SA " + std::to_string(child_sa_id));
+  const api::ChildSaInfo& sa = it->second;
+  // Traffic grows with time, so counters differ between reads.
+  auto secs = std::chrono::duration_cast<std::chrono::seconds>(clock_.Now().time_since_epoch()).count();
+  return api::SaCounters{sa.bytes_in + static_cast<uint64_t>(secs) * 1000, sa.bytes_out, sa.packets_in,
+                         sa.packets_out};
 }
 
 void ScriptedControlApi::Up(const std::string& name, std::function<void(Status)> done) {

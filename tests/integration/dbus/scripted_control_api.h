@@ -33,6 +33,7 @@ class ScriptedControlApi final : public api::ControlApi {
   std::vector<api::ConnectionInfo> ListConnections() const override;
   std::vector<api::IkeSaInfo> ListIkeSas() const override;
   std::vector<api::ChildSaInfo> ListChildSas() const override;
+  Result<api::SaCounters> ChildSaCounters(uint64_t child_sa_id) const override;
   void Up(const std::string& name, std::function<void(Status)> done) override;
   Status Down(const std::string& name) override;
   Status Terminate(uint64_t ike_sa_id) override;

@@ -16,6 +16,8 @@
 # when the script fails or is interrupted. NT_KEEP=1 keeps the temp dir.
 # Daemon logs are printed (tail) when a check failed.
 
+. "$(dirname "${BASH_SOURCE[0]}")/busconf.sh"
+
 NT_PASS=0
 NT_FAIL=0
 NT_NAMESPACES=()
@@ -287,6 +289,23 @@ nt_bus() {
   </policy>
 </busconfig>
 XML
+  nt_start_bus
+}
+
+# nt_policy_bus POLICY...: starts a private system-type dbus-daemon that
+# denies method calls by default (as Debian's system bus does) and includes
+# the given policy files; its address is in NT_BUS. The socket is in
+# $NT_DIR/pub (NT_DIR becomes 711) so that other users can reach it.
+nt_policy_bus() {
+  command -v dbus-daemon >/dev/null || { echo "dbus-daemon missing"; return 1; }
+  chmod 711 "$NT_DIR"
+  mkdir -p -m 755 "$NT_DIR/pub"
+  system_bus_conf "$NT_DIR/pub/bus.sock" "$@" >"$NT_DIR/bus.conf"
+  nt_start_bus
+}
+
+# nt_start_bus: runs dbus-daemon with $NT_DIR/bus.conf, sets NT_BUS.
+nt_start_bus() {
   dbus-daemon --config-file="$NT_DIR/bus.conf" --nofork --print-address >"$NT_DIR/bus.addr" 2>"$NT_DIR/bus.log" &
   NT_BUS_PID=$!
   local _
@@ -296,6 +315,31 @@ XML
 }
 
 # --- config files ---------------------------------------------------------
+
+# nt_psk_conf LOCAL REMOTE LID RID LOCAL_TS REMOTE_TS IF_ADDR: prints a
+# config with one PSK site-to-site connection "tun" on ipsec0 (no DPD, short
+# retransmissions); append more keys for "tun" after it.
+nt_psk_conf() {
+  cat <<EOF
+[global]
+log-level = info
+retransmit-timeout = 1s
+retransmit-tries = 3
+
+[tun]
+local = $1
+remote = $2
+local-id = @$3
+remote-id = @$4
+auth = psk
+psk = "0123456789abcdef0123"
+local-ts = $5
+remote-ts = $6
+interface = ipsec0
+interface-address = $7
+dpd-delay = 0
+EOF
+}
 
 # nt_conf FILE: writes stdin to FILE with mode 0600 (inline PSKs require it).
 nt_conf() {

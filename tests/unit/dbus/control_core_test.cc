@@ -18,6 +18,13 @@ class FakeApi final : public api::ControlApi {
   std::vector<api::ConnectionInfo> ListConnections() const override { ++list_calls; return conns; }
   std::vector<api::IkeSaInfo> ListIkeSas() const override { return ikes; }
   std::vector<api::ChildSaInfo> ListChildSas() const override { return children; }
+  Result<api::SaCounters> ChildSaCounters(uint64_t id) const override {
+    ++counter_calls;
+    for (const auto& c : children) {
+      if (c.id == id) return counters;
+    }
+    return Status(Code::kNotFound, "no CHILD_SA " + std::to_string(id));
+  }
   void Up(const std::string& name, std::function<void(Status)> done) override {
     up_names.push_back(name);
     if (up_result) return done(*up_result);
@@ -63,6 +70,8 @@ class FakeApi final : public api::ControlApi {
   std::map<std::string, std::string> added_settings;
   std::function<void(const Event&)> subscriber;
   mutable int list_calls = 0;
+  api::SaCounters counters;
+  mutable int counter_calls = 0;
 };
 
 class Recorder final : public ControlObserver {
@@ -110,7 +119,8 @@ class ControlCoreTest : public ::testing::Test {
 
   FakeApi api;
   Recorder rec;
-  ControlCore core{api};
+  std::chrono::steady_clock::time_point now{};
+  ControlCore core{api, [this] { return now; }};
 };
 
 TEST_F(ControlCoreTest, StartReportsExistingObjects) {
@@ -284,6 +294,53 @@ TEST_F(ControlCoreTest, AddConnectionErrorsPassThroughAndChangeNothing) {
   EXPECT_EQ(s.message(), "AddConnection 'x': auth: unknown value");
   EXPECT_TRUE(rec.Take().empty());
   EXPECT_EQ(core.FindConnection("x"), nullptr);
+}
+
+// Keeping objects in sync must not query the kernel: events, object
+// additions and property reads other than counters never ask for counters.
+TEST_F(ControlCoreTest, EventsNeverQueryCounters) {
+  for (uint64_t id = 10; id < 110; ++id) {
+    api::ChildSaInfo child;
+    child.id = id;
+    child.ike_sa_id = 1;
+    child.connection = "office";
+    api.children.push_back(child);
+    api.Emit({EventKind::kChildSaUp, "office", ConnectionState::kUp, 1, id});
+    ASSERT_NE(core.FindChildSa(id), nullptr);
+  }
+  EXPECT_EQ(api.counter_calls, 0);
+}
+
+TEST_F(ControlCoreTest, CountersAreCachedForTheirMaxAge) {
+  api.counters.bytes_in = 100;
+  ASSERT_TRUE(core.Counters(2).ok());
+  EXPECT_EQ(core.Counters(2)->bytes_in, 100u);
+  EXPECT_EQ(api.counter_calls, 1);  // the second read came from the cache
+
+  api.counters.bytes_in = 200;
+  now += ControlCore::kCounterMaxAge - std::chrono::milliseconds(1);
+  EXPECT_EQ(core.Counters(2)->bytes_in, 100u);
+  now += std::chrono::milliseconds(1);
+  EXPECT_EQ(core.Counters(2)->bytes_in, 200u);
+  EXPECT_EQ(api.counter_calls, 2);
+}
+
+TEST_F(ControlCoreTest, ListWithCountersQueriesEachSaOnce) {
+  api.counters.packets_out = 7;
+  auto list = core.ChildSasWithCounters();
+  ASSERT_EQ(list.size(), 1u);
+  EXPECT_EQ(list[0].packets_out, 7u);
+  EXPECT_EQ(core.ChildSas()[0].packets_out, 0u);  // the plain snapshot has none
+  core.ChildSasWithCounters();
+  EXPECT_EQ(api.counter_calls, 1);
+}
+
+TEST_F(ControlCoreTest, CountersOfARemovedSaAreNotServedFromTheCache) {
+  ASSERT_TRUE(core.Counters(2).ok());
+  api.children.clear();
+  api.Emit({EventKind::kChildSaDown, "office", ConnectionState::kUp, 1, 2});
+  EXPECT_EQ(core.Counters(2).status().code(), Code::kNotFound);
+  EXPECT_EQ(api.counter_calls, 2);
 }
 
 }  // namespace

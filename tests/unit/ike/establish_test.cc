@@ -43,10 +43,21 @@ TEST_F(EstablishTest, PskSiteToSiteInstallsMatchingChildSas) {
   // Policies out/in/fwd with the if_id; the interface counts one CHILD_SA.
   EXPECT_EQ(p.left.kernel.policies.size(), 3u);
   EXPECT_TRUE(p.left.interfaces.up(1));
+  int queries = p.left.kernel.queries;
   auto children = p.left.engine->ListChildSas();
   ASSERT_EQ(children.size(), 1u);
   EXPECT_EQ(children[0].local_ts, std::vector<std::string>{"10.1.0.0/16"});
   EXPECT_EQ(children[0].remote_ts, std::vector<std::string>{"10.2.0.0/16"});
+  EXPECT_EQ(p.left.kernel.queries, queries) << "listing must not query the kernel";
+  // Counters only on request: one query per direction.
+  auto counters = p.left.engine->ChildSaCounters(children[0].id);
+  ASSERT_TRUE(counters.ok());
+  EXPECT_EQ(p.left.kernel.queries, queries + 2);
+  EXPECT_EQ(counters->bytes_in, 1000u);
+  EXPECT_EQ(counters->bytes_out, 2000u);
+  EXPECT_EQ(counters->packets_in, 10u);
+  EXPECT_EQ(counters->packets_out, 20u);
+  EXPECT_EQ(p.left.engine->ChildSaCounters(children[0].id + 1000).status().code(), Code::kNotFound);
   auto ikes = p.right.engine->ListIkeSas();
   ASSERT_EQ(ikes.size(), 1u);
   EXPECT_EQ(ikes[0].remote_id, "@left");

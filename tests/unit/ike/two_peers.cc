@@ -50,6 +50,7 @@ int TwoPeers::Pump(const std::function<bool(const Datagram&)>& drop_this) {
         any = true;
         if (drop && drop(d)) continue;
         ++delivered;
+        if (rewrite) rewrite(d);
         to->engine->OnDatagram(d.data, d.to, d.from);
       }
     }

@@ -46,9 +46,15 @@ class RecordingKernel final : public kernel::KernelIpsec {
     return Status::Ok();
   }
   Result<kernel::SaStats> QuerySa(const kernel::SaId& id) override {
-    if (!sas.count(id.spi)) return Status(Code::kNotFound, "no SA");
-    return kernel::SaStats{};
+    ++queries;
+    auto it = sas.find(id.spi);
+    if (it == sas.end()) return Status(Code::kNotFound, "no SA");
+    kernel::SaStats stats{};
+    stats.bytes = it->second.inbound ? 1000 : 2000;  // tells the directions apart
+    stats.packets = it->second.inbound ? 10 : 20;
+    return stats;
   }
+  int queries = 0;
   Status AddPolicy(const kernel::PolicyId& id, const kernel::PolicyData&) override {
     policies.push_back(id);
     return Status::Ok();
@@ -180,6 +186,8 @@ class TwoPeers {
 
   // Applied to every datagram Pump/Run delivers unless Pump is given its own.
   std::function<bool(const Datagram&)> drop;
+  // Applied to every delivered datagram before it arrives (a NAT on the wire).
+  std::function<void(Datagram&)> rewrite;
   FakeClock clock;
   TimerQueue timers{clock};
   Peer left;
