@@ -21,6 +21,7 @@ IKEVPND=$(realpath "$1") IKEVPNCTL=$(realpath "$2") PLUGIN=$(realpath "$3") NAME
 shift 4
 POLICIES=("$@")
 . "$(dirname "$0")/../lib/netns.sh"
+. "$(dirname "$0")/../lib/busconf.sh"
 
 if ! command -v NetworkManager >/dev/null || ! command -v nmcli >/dev/null; then
   echo "SKIP: NetworkManager is not installed (IKEVPN_DEPS=nm scripts/install-deps.sh installs it)"
@@ -72,13 +73,10 @@ chmod 644 "$NT_DIR/vpn/nm-ikevpn-service.name"
 nt_check "the .name file names the service and the built plugin" sh -c \
   "grep -qx 'service=org.freedesktop.NetworkManager.ikevpn' '$NAME_FILE' && grep -qx 'program=$PLUGIN' '$NAME_FILE'"
 for p in "${POLICIES[@]}"; do install -m 644 "$p" "$NT_DIR/policy/"; done
-# Debian's system bus policy, without the user switch, service helper, pid
-# file and syslog, plus our policy files.
-sed -e '/<user>/d' -e '/<fork\/>/d' -e '/<servicehelper>/d' -e '/<pidfile>/d' -e '/<syslog\/>/d' \
-    -e '/<standard_system_servicedirs\/>/d' \
-    -e 's|<includedir>system.d</includedir>|<includedir>/usr/share/dbus-1/system.d</includedir>|' \
-    -e "s|</busconfig>|<includedir>$NT_DIR/policy</includedir></busconfig>|" \
-    /usr/share/dbus-1/system.conf >"$NT_DIR/system-bus.conf"
+# Debian's system bus policy (lib/busconf.sh) with NetworkManager's, ikevpnd's
+# and the plugin's policy files.
+system_bus_conf /run/dbus/system_bus_socket /usr/share/dbus-1/system.d/org.freedesktop.NetworkManager.conf \
+  "$NT_DIR"/policy/*.conf >"$NT_DIR/system-bus.conf"
 cat >"$NT_DIR/NetworkManager.conf" <<EOF
 [main]
 plugins=keyfile
