@@ -71,6 +71,17 @@ void DaemonObject::Terminate(const uint64_t& ike_sa_id) { ThrowIfError(core_.Ter
 
 void DaemonObject::Reload() { ThrowIfError(core_.Reload(), ErrorContext::kReload); }
 
+void DaemonObject::AddConnection(const std::string& name,
+                                 const std::map<std::string, std::string>& settings) {
+  ThrowIfError(ControlCore::CheckName(name));
+  // Past the name, kInvalidArgument means the settings are wrong: InvalidConfig.
+  ThrowIfError(core_.AddConnection(name, settings), ErrorContext::kReload);
+}
+
+void DaemonObject::RemoveConnection(const std::string& name) {
+  ThrowIfError(core_.RemoveConnection(name));
+}
+
 std::vector<Dict> DaemonObject::ListConnections() {
   std::vector<Dict> out;
   for (const auto& c : core_.Connections()) out.push_back(ToDict(c));

@@ -55,6 +55,9 @@ class DaemonObject final
   void Down(const std::string& name) override;
   void Terminate(const uint64_t& ike_sa_id) override;
   void Reload() override;
+  void AddConnection(const std::string& name,
+                     const std::map<std::string, std::string>& settings) override;
+  void RemoveConnection(const std::string& name) override;
   std::vector<Dict> ListConnections() override;
   std::tuple<std::vector<Dict>, std::vector<Dict>> ListSas() override;
   sdbus::ObjectPath GetConnection(const std::string& name) override;

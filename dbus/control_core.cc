@@ -96,11 +96,37 @@ Status ControlCore::Reload() {
   return Status::Ok();
 }
 
-Status ControlCore::CheckConnection(const std::string& name) {
+Status ControlCore::AddConnection(const std::string& name,
+                                  const std::map<std::string, std::string>& settings) {
+  IKEVPN_RETURN_IF_ERROR(CheckName(name));
+  IKEVPN_LOG(kCtl, kInfo) << "D-Bus: add connection '" << name << "' (" << settings.size()
+                          << " settings)";
+  IKEVPN_RETURN_IF_ERROR(api_.AddConnection(name, settings));
+  // The kConnectionAdded event normally does this; see Reload.
+  InvalidateSnapshot();
+  SyncConnections(/*config_changed=*/false);
+  return Status::Ok();
+}
+
+Status ControlCore::RemoveConnection(const std::string& name) {
+  IKEVPN_RETURN_IF_ERROR(CheckConnection(name));
+  IKEVPN_LOG(kCtl, kInfo) << "D-Bus: remove connection '" << name << "'";
+  IKEVPN_RETURN_IF_ERROR(api_.RemoveConnection(name));
+  InvalidateSnapshot();
+  SyncConnections(/*config_changed=*/false);
+  return Status::Ok();
+}
+
+Status ControlCore::CheckName(const std::string& name) {
   if (name.empty()) return Status(Code::kInvalidArgument, "connection name is empty");
   if (name.size() > kMaxNameLength) {
     return Status(Code::kInvalidArgument, "connection name is longer than 255 bytes");
   }
+  return Status::Ok();
+}
+
+Status ControlCore::CheckConnection(const std::string& name) {
+  IKEVPN_RETURN_IF_ERROR(CheckName(name));
   if (!FindConnection(name)) return Status(Code::kNotFound, "no connection named '" + name + "'");
   return Status::Ok();
 }
@@ -215,6 +241,10 @@ void ControlCore::OnEvent(const api::Event& event) {
       break;
     case api::EventKind::kReloaded:
       SyncConnections(/*config_changed=*/true);
+      break;
+    case api::EventKind::kConnectionAdded:
+    case api::EventKind::kConnectionRemoved:
+      SyncConnections(/*config_changed=*/false);
       break;
   }
   observer_->EventRaised(event);

@@ -73,6 +73,12 @@ class ControlCore {
   Status Down(const std::string& name);
   Status Terminate(uint64_t ike_sa_id);
   Status Reload();
+  // Runtime connections (ControlApi::AddConnection/RemoveConnection). The
+  // connection objects are updated before these return.
+  Status AddConnection(const std::string& name, const std::map<std::string, std::string>& settings);
+  Status RemoveConnection(const std::string& name);
+  // OK if `name` is an acceptable connection name (1-255 bytes), else kInvalidArgument.
+  static Status CheckName(const std::string& name);
   // OK if `name` is a known connection, else kNotFound/kInvalidArgument.
   Status CheckConnection(const std::string& name);
 

@@ -38,6 +38,10 @@ std::string_view EventKindName(api::EventKind kind) {
       return "failed";
     case api::EventKind::kReloaded:
       return "reloaded";
+    case api::EventKind::kConnectionAdded:
+      return "connection_added";
+    case api::EventKind::kConnectionRemoved:
+      return "connection_removed";
   }
   return "unknown";
 }

@@ -23,6 +23,8 @@ std::string_view ToString(EventKind k) {
     case EventKind::kChildSaRekeyed: return "child-sa-rekeyed";
     case EventKind::kFailed: return "failed";
     case EventKind::kReloaded: return "reloaded";
+    case EventKind::kConnectionAdded: return "connection-added";
+    case EventKind::kConnectionRemoved: return "connection-removed";
   }
   return "?";
 }

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -95,6 +96,8 @@ enum class EventKind : uint8_t {
   kChildSaRekeyed,
   kFailed,   // an attempt failed (reason says why)
   kReloaded,
+  kConnectionAdded,    // by AddConnection
+  kConnectionRemoved,  // by RemoveConnection
 };
 std::string_view ToString(EventKind k);
 
@@ -134,6 +137,17 @@ class ControlApi {
   // Re-reads the configuration. On error nothing changes and the error says
   // file:line: what.
   virtual Status Reload() = 0;
+
+  // Adds a connection that is not in the configuration file, from
+  // settings with the keys of a connection section, checked like the file.
+  // It survives Reload until RemoveConnection. Errors: kInvalidArgument
+  // (bad name or settings; the message names every problem), kExists (the
+  // name is taken).
+  virtual Status AddConnection(const std::string& name,
+                               const std::map<std::string, std::string>& settings) = 0;
+  // Removes a connection added by AddConnection; its SAs are deleted.
+  // kNotFound if unknown, kInvalidArgument if it comes from the file.
+  virtual Status RemoveConnection(const std::string& name) = 0;
 
   // Every event, in order, until the returned token is passed to Unsubscribe.
   virtual uint64_t Subscribe(std::function<void(const Event&)> fn) = 0;

@@ -14,6 +14,7 @@
 #include "daemon/base/log.h"
 #include "daemon/config/config_diff.h"
 #include "daemon/config/config_parser.h"
+#include "daemon/config/connection_settings.h"
 #include "daemon/ike/exchange/mobike.h"
 #include "dbus/control_service.h"
 
@@ -171,9 +172,12 @@ Status Daemon::Reload() {
   config::ParseOutcome parsed = config::LoadConfig(options_.config);
   LogDiagnostics(parsed.diags);
   sd_notify(0, "READY=1");
-  if (!parsed.ok()) {
+  Status merged = parsed.ok() ? config::MergeRuntimeConnections(runtime_, parsed.config)
+                              : Status(Code::kInvalidArgument, ErrorText(parsed.diags));
+  if (!parsed.ok() || !merged.ok()) {
+    if (!merged.ok() && parsed.ok()) IKEVPN_LOG(kCfg, kError) << merged.message();
     IKEVPN_LOG(kCfg, kError) << "reload rejected, keeping the running configuration";
-    return Status(Code::kInvalidArgument, ErrorText(parsed.diags));
+    return merged;
   }
   // The configured log level follows the file unless --log-level overrides it.
   if (options_.log_level.empty() && parsed.config.global.log_level != config_.global.log_level) {

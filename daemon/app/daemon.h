@@ -58,6 +58,9 @@ class Daemon final : public api::ControlApi {
   Status Down(const std::string& name) override;
   Status Terminate(uint64_t ike_sa_id) override;
   Status Reload() override;
+  Status AddConnection(const std::string& name,
+                       const std::map<std::string, std::string>& settings) override;
+  Status RemoveConnection(const std::string& name) override;
   uint64_t Subscribe(std::function<void(const api::Event&)> fn) override;
   void Unsubscribe(uint64_t token) override;
 
@@ -81,7 +84,10 @@ class Daemon final : public api::ControlApi {
   std::unique_ptr<ike::Engine> engine_;
   std::unique_ptr<net::AddressMonitor> addresses_;  // MOBIKE: our address changes
   std::unique_ptr<dbus::ControlService> bus_;
-  config::Config config_;
+  config::Config config_;  // the file's connections, then runtime_'s
+  // Connections added over D-Bus (AddConnection): not in the file, kept
+  // across reloads.
+  std::vector<config::Connection> runtime_;
   std::map<uint64_t, std::function<void(const api::Event&)>> subscribers_;
   uint64_t next_token_ = 0;
   int signal_fd_ = -1;

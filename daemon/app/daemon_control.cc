@@ -1,5 +1,9 @@
 // The Daemon as api::ControlApi: what the D-Bus service calls.
+#include <algorithm>
+
 #include "daemon/app/daemon.h"
+#include "daemon/base/log.h"
+#include "daemon/config/connection_settings.h"
 #include "daemon/config/proposal_parser.h"
 
 namespace ikevpn::app {
@@ -69,6 +73,52 @@ Status Daemon::Down(const std::string& name) {
 Status Daemon::Terminate(uint64_t ike_sa_id) {
   if (!engine_) return Status(Code::kRetry, "the daemon is shutting down");
   return engine_->TerminateSa(ike_sa_id);
+}
+
+Status Daemon::AddConnection(const std::string& name,
+                             const std::map<std::string, std::string>& settings) {
+  if (!engine_) return Status(Code::kRetry, "the daemon is shutting down");
+  if (config_.Find(name)) {
+    bool runtime = std::any_of(runtime_.begin(), runtime_.end(),
+                               [&](const config::Connection& c) { return c.name == name; });
+    return Status(Code::kExists, "connection '" + name + "' exists already (" +
+                                     (runtime ? "added at runtime; RemoveConnection it first"
+                                              : "defined in " + options_.config) +
+                                     ")");
+  }
+  std::vector<config::Diagnostic> warnings;
+  IKEVPN_ASSIGN_OR_RETURN(config::Connection c,
+                          config::ParseConnectionSettings(name, settings, config_, &warnings));
+  for (const auto& w : warnings) IKEVPN_LOG(kCfg, kWarn) << "warning: " << w.ToString();
+  config::Config next = config_;
+  next.connections.push_back(c);
+  IKEVPN_RETURN_IF_ERROR(ApplyConfig(std::move(next), /*initial=*/false));
+  runtime_.push_back(std::move(c));
+  IKEVPN_LOG(kCfg, kInfo) << "connection '" << name << "' added at runtime";
+  Publish({api::EventKind::kConnectionAdded, name});
+  return Status::Ok();
+}
+
+Status Daemon::RemoveConnection(const std::string& name) {
+  if (!engine_) return Status(Code::kRetry, "the daemon is shutting down");
+  auto it = std::find_if(runtime_.begin(), runtime_.end(),
+                         [&](const config::Connection& c) { return c.name == name; });
+  if (it == runtime_.end()) {
+    if (config_.Find(name)) {
+      return Status(Code::kInvalidArgument, "connection '" + name + "' is defined in " +
+                                                options_.config +
+                                                "; only connections added at runtime can be removed");
+    }
+    return Status(Code::kNotFound, "no connection named '" + name + "'");
+  }
+  runtime_.erase(it);
+  config::Config next = config_;
+  std::erase_if(next.connections, [&](const config::Connection& c) { return c.name == name; });
+  // Its SAs are deleted (INFORMATIONAL Delete) and its interface released.
+  IKEVPN_RETURN_IF_ERROR(ApplyConfig(std::move(next), /*initial=*/false));
+  IKEVPN_LOG(kCfg, kInfo) << "connection '" << name << "' removed";
+  Publish({api::EventKind::kConnectionRemoved, name});
+  return Status::Ok();
 }
 
 uint64_t Daemon::Subscribe(std::function<void(const api::Event&)> fn) {

@@ -3,36 +3,18 @@
 #include <ostream>
 
 #include "daemon/config/config_parser.h"
+#include "daemon/config/config_validate.h"
 #include "daemon/config/file_access.h"
 #include "daemon/config/ini_reader.h"
 
 namespace ikevpn::config {
 namespace {
 
-// The identity a side uses when no *-id is set: its address, if literal.
-std::optional<Identity> EffectiveId(const std::optional<Identity>& id, const Host& host) {
-  if (id) return id;
-  if (host.kind != Host::Kind::kAddress) return std::nullopt;
-  auto b = host.address.bytes();
-  return Identity{host.address.is_v4() ? ike::IdType::kIpv4Addr : ike::IdType::kIpv6Addr,
-                  Bytes(b.begin(), b.end()), host.text};
-}
-
 void CheckPsks(const std::string& file, ParseOutcome& out) {
   const auto& conns = out.config.connections;
   for (size_t i = 0; i < conns.size(); ++i) {
-    const Connection& c = conns[i];
-    bool uses_psk = c.auth == AuthMethod::kPsk || c.remote_auth == AuthMethod::kPsk;
-    if (!uses_psk || c.psk) continue;
-    auto local = EffectiveId(c.local_id, c.local);
-    auto remote = EffectiveId(c.remote_id, c.remote);
-    if (out.config.secrets.FindPsk(local ? &*local : nullptr, remote ? &*remote : nullptr))
-      continue;
-    out.diags.Error(file, out.connection_lines[i],
-                    "connection '" + c.name + "': no psk for local-id " +
-                        (local ? local->text : "(any)") + " and remote-id " +
-                        (remote ? remote->text : "(any)") +
-                        " (set psk, or add one to the secrets file)");
+    if (auto missing = MissingPsk(conns[i], out.config.secrets))
+      out.diags.Error(file, out.connection_lines[i], *missing);
   }
 }
 

@@ -111,6 +111,15 @@ void CheckRoadWarrior(const SeenKeys& seen, const std::string& file, const Conne
   }
 }
 
+// The identity a side uses when no *-id is set: its address, if literal.
+std::optional<Identity> EffectiveId(const std::optional<Identity>& id, const Host& host) {
+  if (id) return id;
+  if (host.kind != Host::Kind::kAddress) return std::nullopt;
+  auto b = host.address.bytes();
+  return Identity{host.address.is_v4() ? ike::IdType::kIpv4Addr : ike::IdType::kIpv6Addr,
+                  Bytes(b.begin(), b.end()), host.text};
+}
+
 TsSpec DefaultTs(Mode mode) {
   if (mode == Mode::kTransport) return TsSpec{true, {}};
   return TsSpec{
@@ -180,6 +189,17 @@ void CheckConnections(const std::vector<Connection>& conns,
                        where(jt->second) + ")");
     }
   }
+}
+
+std::optional<std::string> MissingPsk(const Connection& c, const Secrets& secrets) {
+  bool uses_psk = c.auth == AuthMethod::kPsk || c.remote_auth == AuthMethod::kPsk;
+  if (!uses_psk || c.psk) return std::nullopt;
+  auto local = EffectiveId(c.local_id, c.local);
+  auto remote = EffectiveId(c.remote_id, c.remote);
+  if (secrets.FindPsk(local ? &*local : nullptr, remote ? &*remote : nullptr)) return std::nullopt;
+  return "connection '" + c.name + "': no psk for local-id " + (local ? local->text : "(any)") +
+         " and remote-id " + (remote ? remote->text : "(any)") +
+         " (set psk, or add one to the secrets file)";
 }
 
 }  // namespace ikevpn::config

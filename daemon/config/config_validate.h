@@ -3,6 +3,7 @@
 // connections). Internal to the parser.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -31,5 +32,9 @@ void CheckGlobals(const SeenKeys& seen, const std::string& file, const GlobalSet
 void CheckConnections(const std::vector<Connection>& conns,
                       const std::vector<ConnectionSource>& sources, const std::string& file,
                       Diagnostics* diags);
+
+// For a connection that authenticates with a PSK but has none inline: the
+// error if `secrets` has none for its identities either, else nullopt.
+std::optional<std::string> MissingPsk(const Connection& c, const Secrets& secrets);
 
 }  // namespace ikevpn::config

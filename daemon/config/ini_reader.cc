@@ -24,21 +24,6 @@ bool IsNameChar(char c) {
          c == '_';
 }
 
-// Empty if `name` is fine, else what is wrong with it.
-std::string CheckName(std::string_view what, std::string_view name) {
-  if (name.empty()) return "empty " + std::string(what);
-  if (name.size() > kMaxNameLength) {
-    return std::string(what) + " longer than " + std::to_string(kMaxNameLength) + " characters";
-  }
-  for (char c : name) {
-    if (!IsNameChar(c)) {
-      return std::string(what) + " '" + std::string(name) +
-             "' may only contain letters, digits, '-' and '_'";
-    }
-  }
-  return {};
-}
-
 // One accepted line, in the order Boost will report it.
 struct LineRecord {
   bool is_section = false;
@@ -73,6 +58,20 @@ bool ParseWithBoost(const std::string& text, std::vector<BoostOption>* out, std:
 }
 
 }  // namespace
+
+std::string CheckName(std::string_view what, std::string_view name) {
+  if (name.empty()) return "empty " + std::string(what);
+  if (name.size() > kMaxNameLength) {
+    return std::string(what) + " longer than " + std::to_string(kMaxNameLength) + " characters";
+  }
+  for (char c : name) {
+    if (!IsNameChar(c)) {
+      return std::string(what) + " '" + std::string(name) +
+             "' may only contain letters, digits, '-' and '_'";
+    }
+  }
+  return {};
+}
 
 void WipeString(std::string& s) {
   if (!s.empty()) explicit_bzero(s.data(), s.size());

@@ -37,6 +37,10 @@ struct IniSection {
 // always first, possibly empty.
 std::vector<IniSection> ReadIni(std::string_view text, const std::string& file, Diagnostics* diags);
 
+// Empty if `name` is a valid section name or key (1-64 of [A-Za-z0-9_-]),
+// else what is wrong with it, starting with `what` ("section name ...").
+std::string CheckName(std::string_view what, std::string_view name);
+
 // Zeroes a string that may have held a secret (best effort: copies made
 // while it grew, and the stream Boost reads from, are not reached).
 void WipeString(std::string& s);

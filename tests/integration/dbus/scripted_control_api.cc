@@ -1,5 +1,7 @@
 #include "tests/integration/dbus/scripted_control_api.h"
 
+#include <algorithm>
+
 namespace ikevpn::testing {
 namespace {
 
@@ -176,6 +178,31 @@ Status ScriptedControlApi::Reload() {
   if (reload_error) return *reload_error;
   if (!connections_.count("added")) connections_["added"] = MakeConnection("added", 9);
   Emit({.kind = api::EventKind::kReloaded});
+  return Status::Ok();
+}
+
+Status ScriptedControlApi::AddConnection(const std::string& name,
+                                         const std::map<std::string, std::string>& settings) {
+  if (connections_.count(name)) return Status(Code::kExists, "connection '" + name + "' exists already");
+  auto remote = settings.find("remote");
+  if (remote == settings.end())
+    return Status(Code::kInvalidArgument, "AddConnection '" + name + "': remote is required");
+  api::ConnectionInfo c = MakeConnection(name, 20);
+  c.remote_addrs = {remote->second};
+  connections_[name] = c;
+  runtime_.push_back(name);
+  Emit({.kind = api::EventKind::kConnectionAdded, .connection = name});
+  return Status::Ok();
+}
+
+Status ScriptedControlApi::RemoveConnection(const std::string& name) {
+  if (!connections_.count(name)) return Status(Code::kNotFound, "no connection named '" + name + "'");
+  if (std::find(runtime_.begin(), runtime_.end(), name) == runtime_.end())
+    return Status(Code::kInvalidArgument, "connection '" + name + "' is defined in the file");
+  std::erase(runtime_, name);
+  DeleteSas(name);
+  connections_.erase(name);
+  Emit({.kind = api::EventKind::kConnectionRemoved, .connection = name});
   return Status::Ok();
 }
 

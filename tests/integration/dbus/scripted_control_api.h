@@ -8,7 +8,9 @@
 //             down, done(kAuthFailed)
 //   slow      Up: connecting, never finishes (for client timeouts)
 // Reload fails with "file:line: what" while reload_error is set; otherwise
-// it adds connection "added" and emits kReloaded.
+// it adds connection "added" and emits kReloaded. AddConnection accepts
+// settings with a "remote" key (else kInvalidArgument "AddConnection 'NAME':
+// remote is required"), RemoveConnection removes only such connections.
 #pragma once
 
 #include <cstdint>
@@ -36,6 +38,9 @@ class ScriptedControlApi final : public api::ControlApi {
   Status Down(const std::string& name) override;
   Status Terminate(uint64_t ike_sa_id) override;
   Status Reload() override;
+  Status AddConnection(const std::string& name,
+                       const std::map<std::string, std::string>& settings) override;
+  Status RemoveConnection(const std::string& name) override;
   uint64_t Subscribe(std::function<void(const api::Event&)> fn) override;
   void Unsubscribe(uint64_t token) override;
 
@@ -59,6 +64,7 @@ class ScriptedControlApi final : public api::ControlApi {
   std::map<uint64_t, api::IkeSaInfo> ike_sas_;
   std::map<uint64_t, api::ChildSaInfo> child_sas_;
   uint64_t next_sa_id_ = 1;
+  std::vector<std::string> runtime_;
   uint64_t next_token_ = 1;
   std::map<uint64_t, std::function<void(const api::Event&)>> subscribers_;
 };

@@ -39,6 +39,18 @@ class FakeApi final : public api::ControlApi {
     subscriber = nullptr;
   }
 
+  Status AddConnection(const std::string& name,
+                       const std::map<std::string, std::string>& settings) override {
+    added_settings = settings;
+    if (!add_result.ok()) return add_result;
+    AddConnection(name);
+    return Status::Ok();
+  }
+  Status RemoveConnection(const std::string& name) override {
+    std::erase_if(conns, [&](const api::ConnectionInfo& c) { return c.name == name; });
+    return Status::Ok();
+  }
+
   void Emit(const Event& e) { subscriber(e); }
   void AddConnection(const std::string& name) {
     api::ConnectionInfo c;
@@ -54,6 +66,8 @@ class FakeApi final : public api::ControlApi {
   std::vector<std::string> up_names, down_names;
   std::vector<uint64_t> terminated;
   Status reload_result;
+  Status add_result;
+  std::map<std::string, std::string> added_settings;
   std::function<void(const Event&)> subscriber;
   mutable int list_calls = 0;
   api::SaCounters counters;
@@ -254,6 +268,32 @@ TEST_F(ControlCoreTest, SnapshotIsReusedUntilInvalidated) {
   core.InvalidateSnapshot();
   EXPECT_EQ(core.FindConnection("nosuch"), nullptr);
   EXPECT_EQ(api.list_calls, before + 2);
+}
+
+TEST_F(ControlCoreTest, AddConnectionPublishesTheObjectBeforeReturning) {
+  rec.Take();
+  ASSERT_TRUE(core.AddConnection("nm-1", {{"remote", "192.0.2.1"}}).ok());
+  EXPECT_EQ(api.added_settings.at("remote"), "192.0.2.1");
+  EXPECT_EQ(rec.Take(), (std::vector<std::string>{"+conn nm-1"}));
+  EXPECT_NE(core.FindConnection("nm-1"), nullptr);
+  // The event that follows finds nothing new to publish.
+  api.Emit({.kind = EventKind::kConnectionAdded, .connection = "nm-1"});
+  EXPECT_EQ(rec.Take(), (std::vector<std::string>{"event " + std::to_string(static_cast<int>(EventKind::kConnectionAdded))}));
+
+  ASSERT_TRUE(core.RemoveConnection("nm-1").ok());
+  EXPECT_EQ(rec.Take(), (std::vector<std::string>{"-conn nm-1"}));
+  EXPECT_EQ(core.RemoveConnection("nm-1").code(), Code::kNotFound);
+}
+
+TEST_F(ControlCoreTest, AddConnectionErrorsPassThroughAndChangeNothing) {
+  rec.Take();
+  EXPECT_EQ(core.AddConnection("", {}).code(), Code::kInvalidArgument);
+  api.add_result = Status(Code::kInvalidArgument, "AddConnection 'x': auth: unknown value");
+  Status s = core.AddConnection("x", {{"auth", "foo"}});
+  EXPECT_EQ(s.code(), Code::kInvalidArgument);
+  EXPECT_EQ(s.message(), "AddConnection 'x': auth: unknown value");
+  EXPECT_TRUE(rec.Take().empty());
+  EXPECT_EQ(core.FindConnection("x"), nullptr);
 }
 
 // Keeping objects in sync must not query the kernel: events, object

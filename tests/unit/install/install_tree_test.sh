@@ -1,7 +1,8 @@
 #!/bin/bash
 # DESTDIR=tmp cmake --install BUILD --prefix /usr, then: the binaries, the
 # unit, the D-Bus policy, interfaces and docs, the sysusers file, every man
-# page of man/ and the example configuration are there, the policy names the
+# page of man/, the NetworkManager plugin (binary, .name file, policy) and
+# the example configuration are there, the policy names the
 # control group, and systemd-analyze verify accepts the unit.
 # usage: install_tree_test.sh CMAKE BUILD_DIR SOURCE_DIR
 set -u
@@ -31,6 +32,9 @@ expected=(
   usr/share/doc/ikevpn/dbus/SPEC.md
   usr/share/doc/ikevpn/ikevpn.conf.example
   usr/lib/sysusers.d/ikevpn-dbus.conf
+  usr/libexec/nm-ikevpn-service
+  usr/lib/NetworkManager/VPN/nm-ikevpn-service.name
+  usr/share/dbus-1/system.d/nm-ikevpn-service.conf
 )
 # Every man page in the source tree is installed in its section.
 for page in "$src"/man/*.[1-8]; do
@@ -40,7 +44,9 @@ done
 for f in "${expected[@]}"; do
   if [ -f "$dest/$f" ]; then ok "$f"; else bad "$f missing"; fi
 done
-for f in usr/sbin/ikevpnd usr/bin/ikevpnctl; do
+grep -qx 'program=/usr/libexec/nm-ikevpn-service' "$dest/usr/lib/NetworkManager/VPN/nm-ikevpn-service.name" &&
+  ok ".name file points at /usr/libexec/nm-ikevpn-service" || bad ".name file program="
+for f in usr/sbin/ikevpnd usr/bin/ikevpnctl usr/libexec/nm-ikevpn-service; do
   [ -x "$dest/$f" ] || bad "$f not executable"
 done
 echo "installed files:"
