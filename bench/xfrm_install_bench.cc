@@ -103,6 +103,12 @@ int Run(uint32_t n) {
       return 1;
     }
     per_child.push_back(NowMs() - a);
+    if ((i + 1) % 1000 == 0) {
+      double sum = 0;
+      for (uint32_t k = i + 1 - 1000; k <= i; ++k) sum += per_child[k];
+      std::printf("installed %u: %.3f ms per CHILD_SA over the last 1000\n", i + 1, sum / 1000);
+      std::fflush(stdout);
+    }
   }
   const double install_ms = NowMs() - t0;
   const long slab1 = MemInfoKb("Slab"), avail1 = MemInfoKb("MemAvailable");
