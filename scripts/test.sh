@@ -7,7 +7,7 @@
 # Any failure fails the script. Stages can be picked: scripts/test.sh [main] [asan] [fuzz]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-IKEVPN_DEPS="${IKEVPN_DEPS:-interop nm}" scripts/install-deps.sh
+IKEVPN_DEPS="${IKEVPN_DEPS:-interop nm vm}" scripts/install-deps.sh
 
 # Paths relative to the build dir, so a fresh clone elsewhere reuses the cache.
 export CCACHE_BASEDIR=/

@@ -146,8 +146,9 @@ struct Connection {
 
   // Interface (route-based VPN). Empty interface: one is taken from the
   // global interface pool at runtime and if_id is nullopt until then.
-  // Otherwise if_id is never 0: given by if-id, or derived from the
-  // trailing number of the name (ipsecN -> N+1).
+  // Otherwise if_id is set, within kOwnedIfIds (daemon/base/if_id.h): given
+  // by if-id, or derived from the trailing number of the name
+  // (ipsecN -> 0x10000 + N).
   std::string interface;
   std::optional<uint32_t> if_id;
   std::vector<Prefix> interface_addresses;  // interface-address

@@ -78,13 +78,7 @@ const KeyDef<C> kConnectionKeys[] = {
        return Status::Ok();
      }},
     {"if-id",
-     [](C& c, std::string_view v) {
-       if (v == "0") return Status(Code::kInvalidArgument, "0 is reserved (it means no if_id)");
-       uint32_t id = 0;
-       IKEVPN_RETURN_IF_ERROR(SetUint(&id, v, 1, 0xffffffff));
-       c.if_id = id;
-       return Status::Ok();
-     }},
+     [](C& c, std::string_view v) { return Set(&c.if_id, ParseIfId(v)); }},
     {"interface-address",
      [](C& c, std::string_view v) { return Set(&c.interface_addresses, ParsePrefixList(v)); }},
     {"metric", [](C& c, std::string_view v) { return SetUint(&c.metric, v, 0, 0xffffffff); }},

@@ -1,5 +1,6 @@
 #include <charconv>
 
+#include "daemon/base/if_id.h"
 #include "daemon/base/log.h"
 #include "daemon/config/connection_keys.h"
 #include "daemon/config/key_helpers.h"
@@ -44,8 +45,9 @@ Result<InterfacePool> ParseInterfacePool(std::string_view v) {
   if (da == a.size() || db == b.size() || a.substr(0, da) != b.substr(0, db)) {
     return Invalid("both ends need the same name and a number, e.g. ipsec100-ipsec199");
   }
-  auto first = ParseUint(a.substr(da), 0, 0xfffffffe),
-       last = ParseUint(b.substr(db), 0, 0xfffffffe);
+  // Pool interfaces take the if_id 0x10000 + N like any other (if_id.h).
+  constexpr uint64_t kMaxNumber = kOwnedIfIds.last - kOwnedIfIds.first;
+  auto first = ParseUint(a.substr(da), 0, kMaxNumber), last = ParseUint(b.substr(db), 0, kMaxNumber);
   if (!first.ok()) return first.status();
   if (!last.ok()) return last.status();
   if (*last < *first) return Invalid("pool ends before it starts");

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <charconv>
 
+#include "daemon/base/if_id.h"
+
 namespace ikevpn::config {
 namespace {
 
@@ -264,9 +266,26 @@ Result<uint32_t> IfIdFromInterfaceName(std::string_view name) {
   if (digits == name.size()) {
     return Invalid("interface " + Quoted(name) + " has no number to derive if-id from; set if-id");
   }
-  auto n = ParseUint(name.substr(digits), 0, 0xfffffffe);
-  if (!n.ok()) return Invalid("interface number of " + Quoted(name) + " is too large; set if-id");
-  return static_cast<uint32_t>(*n + 1);
+  auto n = ParseUint(name.substr(digits), 0, kOwnedIfIds.last - kOwnedIfIds.first);
+  if (!n.ok()) {
+    return Invalid("interface number of " + Quoted(name) + " is above " +
+                   std::to_string(kOwnedIfIds.last - kOwnedIfIds.first) + "; set if-id");
+  }
+  return *IfIdOfInterfaceNumber(*n);
+}
+
+Result<uint32_t> ParseIfId(std::string_view text) {
+  bool hex = text.starts_with("0x") || text.starts_with("0X");
+  std::string_view digits = hex ? text.substr(2) : text;
+  uint64_t v = 0;
+  auto [p, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), v, hex ? 16 : 10);
+  bool whole = !digits.empty() && ec == std::errc() && p == digits.data() + digits.size();
+  if (!whole || v > kOwnedIfIds.last || !kOwnedIfIds.Contains(static_cast<uint32_t>(v))) {
+    return Invalid("expected an if_id from " + std::to_string(kOwnedIfIds.first) + " to " +
+                   std::to_string(kOwnedIfIds.last) + " (" + kOwnedIfIds.ToString() +
+                   ", the range ikevpnd owns), got " + Quoted(text));
+  }
+  return static_cast<uint32_t>(v);
 }
 
 }  // namespace ikevpn::config

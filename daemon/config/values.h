@@ -59,7 +59,10 @@ Result<SecretBytes> ParseSecret(std::string_view text);
 // whitespace, not "." or "..").
 Status CheckInterfaceName(std::string_view name);
 
-// ipsecN -> N+1; error if the name has no trailing number.
+// ipsecN -> 0x10000 + N (kOwnedIfIds of daemon/base/if_id.h); error if the
+// name has no trailing number or N is above 65535.
 Result<uint32_t> IfIdFromInterfaceName(std::string_view name);
+// An explicit if-id: decimal or 0x-hex, within kOwnedIfIds.
+Result<uint32_t> ParseIfId(std::string_view text);
 
 }  // namespace ikevpn::config

@@ -49,9 +49,9 @@ Status ChildSaOffer::NewKeyExchange(KeId group) {
   return Status::Ok();
 }
 
-Status ChildSaOffer::Prepare(Engine& engine, IkeSa& sa, const std::optional<TsPair>& ts) {
+Status ChildSaOffer::Prepare(Engine& engine, IkeSa& sa, const std::optional<TsPair>& ts, uint32_t reqid) {
   const std::vector<KeId> groups = KeMethods(sa.connection().esp_proposals);
-  IKEVPN_ASSIGN_OR_RETURN(ChildRequest req, PrepareChild(engine, sa, /*with_ke=*/!groups.empty()));
+  IKEVPN_ASSIGN_OR_RETURN(ChildRequest req, PrepareChild(engine, sa, /*with_ke=*/!groups.empty(), reqid));
   if (ts) req.proposed = *ts;
   req_ = std::move(req);
   if (!groups.empty()) {
@@ -121,7 +121,8 @@ Result<ChildSa*> ChildSaOffer::Complete(Engine& engine, IkeSa& sa, const Message
   return child;
 }
 
-Result<ChildSa*> RespondChildSa(Engine& engine, IkeSa& sa, const Message& m, Payloads& out, Bytes& nr) {
+Result<ChildSa*> RespondChildSa(Engine& engine, IkeSa& sa, const Message& m, Payloads& out, Bytes& nr,
+                                uint32_t reqid) {
   const NoncePayload* ni = m.Find<NoncePayload>();
   const KePayload* kei = m.Find<KePayload>();
   auto refuse = [&out](NotifyPayload n, std::string why) -> Result<ChildSa*> {
@@ -153,7 +154,7 @@ Result<ChildSa*> RespondChildSa(Engine& engine, IkeSa& sa, const Message& m, Pay
   nr = NewNonce(engine);
   Payloads answer;
   ChildKeyInputs keys{ni->nonce, nr, g_ir ? &*g_ir : nullptr};
-  auto child = RespondChild(engine, sa, m, keys, answer, /*with_ke=*/kei != nullptr);
+  auto child = RespondChild(engine, sa, m, keys, answer, /*with_ke=*/kei != nullptr, reqid);
   if (child.ok()) {
     Payloads extra{NoncePayload{nr}};
     if (ke) extra.push_back(KeOf(*ke));

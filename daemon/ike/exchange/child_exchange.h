@@ -24,8 +24,9 @@ class ChildSaOffer {
   bool prepared() const { return req_.has_value(); }
   // Allocates the SPI, the nonce and (if the ESP proposals carry a KE
   // method) the key pair. `ts`: selectors to propose instead of the
-  // configured ones (a rekey keeps the old CHILD_SA's).
-  Status Prepare(Engine& engine, IkeSa& sa, const std::optional<TsPair>& ts);
+  // configured ones (a rekey keeps the old CHILD_SA's); `reqid`: the old
+  // CHILD_SA's for a rekey (see PrepareChild), else 0.
+  Status Prepare(Engine& engine, IkeSa& sa, const std::optional<TsPair>& ts, uint32_t reqid = 0);
   // Appends [N(USE_TRANSPORT_MODE),] SA, Ni, [KEi], TSi, TSr.
   void Append(const IkeSa& sa, Payloads& out) const;
   // Processes the answer: installs the CHILD_SA (KEYMAT from Ni, Nr and
@@ -55,8 +56,9 @@ class ChildSaOffer {
 // exchange's nonces and, if the request carries KEi, PFS. Appends SA, Nr,
 // [KEr], TSi, TSr (or one error notify: INVALID_KE_PAYLOAD with the method
 // we want, NO_PROPOSAL_CHOSEN, TS_UNACCEPTABLE, ...) to `out`; `nr` gets
-// our nonce.
-Result<ChildSa*> RespondChildSa(Engine& engine, IkeSa& sa, const Message& request, Payloads& out, Bytes& nr);
+// our nonce. `reqid`: the rekeyed CHILD_SA's (see PrepareChild), else 0.
+Result<ChildSa*> RespondChildSa(Engine& engine, IkeSa& sa, const Message& request, Payloads& out, Bytes& nr,
+                                uint32_t reqid = 0);
 
 // A fresh nonce for a CREATE_CHILD_SA message (§2.10).
 Bytes NewNonce(Engine& engine);

@@ -88,10 +88,10 @@ TrafficSelectors RemoteSelectors(const IkeSa& sa) {
   return Resolve(sa.connection().remote_ts, sa.remote.address, gateway ? sa.virtual_ips : std::vector<Prefix>{});
 }
 
-Result<ChildRequest> PrepareChild(Engine& engine, IkeSa& sa, bool with_ke) {
+Result<ChildRequest> PrepareChild(Engine& engine, IkeSa& sa, bool with_ke, uint32_t reqid) {
   const config::Connection& c = sa.connection();
   ChildRequest req;
-  req.child = std::make_unique<ChildSa>(engine.NewChildId(), sa.id(), engine.NewReqid());
+  req.child = std::make_unique<ChildSa>(engine.NewChildId(), sa.id(), reqid ? reqid : engine.NewReqid());
   ConfigureChild(sa, *req.child);
   IKEVPN_ASSIGN_OR_RETURN(req.child->spi_in,
                           engine.env().kernel.AllocateSpi(sa.remote.address, sa.local.address, ProtocolId::kEsp));
@@ -201,7 +201,7 @@ KeId SelectedChildKe(const IkeSa& sa, const Message& m) {
 }
 
 Result<ChildSa*> RespondChild(Engine& engine, IkeSa& sa, const Message& m, const ChildKeyInputs& keys,
-                              Payloads& out, bool with_ke) {
+                              Payloads& out, bool with_ke, uint32_t reqid) {
   const config::Connection& c = sa.connection();
   const SaPayload* sai = m.Find<SaPayload>();
   const TsiPayload* tsi = m.Find<TsiPayload>();
@@ -223,7 +223,7 @@ Result<ChildSa*> RespondChild(Engine& engine, IkeSa& sa, const Message& m, const
   auto narrowed = NarrowResponder({tsi->selectors, tsr->selectors}, LocalSelectors(sa), RemoteSelectors(sa));
   if (!narrowed.ok()) return refuse(NotifyType::kTsUnacceptable, "traffic selectors unacceptable");
 
-  auto child = std::make_unique<ChildSa>(engine.NewChildId(), sa.id(), engine.NewReqid());
+  auto child = std::make_unique<ChildSa>(engine.NewChildId(), sa.id(), reqid ? reqid : engine.NewReqid());
   ConfigureChild(sa, *child);
   auto spi = engine.env().kernel.AllocateSpi(sa.remote.address, sa.local.address, ProtocolId::kEsp);
   if (!spi.ok()) return refuse(NotifyType::kNoAdditionalSas, "cannot allocate an SPI: " + spi.status().message());

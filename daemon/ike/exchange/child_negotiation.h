@@ -36,8 +36,11 @@ struct ChildRequest {
 
 // Builds the CHILD_SA we want for the SA's connection: inbound SPI from the
 // kernel, proposals (`with_ke`: keep the KE transforms for PFS, else strip
-// them), traffic selectors.
-Result<ChildRequest> PrepareChild(Engine& engine, IkeSa& sa, bool with_ke);
+// them), traffic selectors. `reqid`: the reqid of the CHILD_SA this one
+// rekeys (0: a new one gets a fresh reqid). Every generation of a CHILD_SA
+// keeps one reqid because the kernel's policies, shared by the old and the
+// new SA during a rekey and installed once, name it in their template.
+Result<ChildRequest> PrepareChild(Engine& engine, IkeSa& sa, bool with_ke, uint32_t reqid = 0);
 // SA, TSi, TSr and N(USE_TRANSPORT_MODE) for the request.
 void AppendChildRequest(const IkeSa& sa, const ChildRequest& req, Payloads& out);
 
@@ -50,8 +53,9 @@ Result<ChildSa*> CompleteChild(Engine& engine, IkeSa& sa, ChildRequest& req, con
 // Responder: selects, narrows, allocates, installs; appends SAr2, TSi, TSr
 // (or one error notify: NO_PROPOSAL_CHOSEN, TS_UNACCEPTABLE,
 // USE_TRANSPORT_MODE mismatch) to `out`. Returns the child, or the error.
+// `reqid` as for PrepareChild.
 Result<ChildSa*> RespondChild(Engine& engine, IkeSa& sa, const Message& request, const ChildKeyInputs& keys,
-                              Payloads& out, bool with_ke);
+                              Payloads& out, bool with_ke, uint32_t reqid = 0);
 
 // Responder with PFS: the key exchange method of the proposal RespondChild
 // (with_ke) would select, kNone if no proposal is acceptable (§1.3: a KEi

@@ -71,7 +71,7 @@ class ChildRekey final : public Exchange {
     if (!offer_.prepared()) {
       if (!old || old->state() != ChildSaState::kInstalled)
         return Status(Code::kNotFound, "CHILD_SA " + sa.ChildLogName(old_id_) + " is no longer installed");
-      IKEVPN_RETURN_IF_ERROR(offer_.Prepare(engine, sa, TsPair{old->local_ts, old->remote_ts}));
+      IKEVPN_RETURN_IF_ERROR(offer_.Prepare(engine, sa, TsPair{old->local_ts, old->remote_ts}, old->reqid()));
       old->peer_rekey.reset();
       old->SetState(ChildSaState::kRekeying);
     } else if (!old || old->state() != ChildSaState::kRekeying) {
@@ -198,7 +198,7 @@ ResponderOutcome RespondChildRekey(Engine& engine, IkeSa& sa, const Message& m, 
     return NotifyOnly(MakeNotify(NotifyType::kTemporaryFailure));
   ResponderOutcome out;
   Bytes nr;
-  auto child = RespondChildSa(engine, sa, m, out.payloads, nr);
+  auto child = RespondChildSa(engine, sa, m, out.payloads, nr, old->reqid());
   if (!child.ok()) {
     IKEVPN_LOG(kIke, kInfo) << "CHILD_SA " << sa.ChildLogName(old->id()) << ": rekey refused: " << child.status().message();
     return out;

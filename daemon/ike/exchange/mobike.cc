@@ -29,8 +29,6 @@ constexpr size_t kCookie2Size = 16;  // §4.2.5: 8 to 64 octets, unpredictable
 constexpr size_t kCookie2Min = 8;
 constexpr size_t kCookie2Max = 64;
 
-std::string Name(const IkeSa& sa) { return sa.connection().name + "[" + std::to_string(sa.id()) + "]"; }
-
 class MobikeUpdate final : public Exchange {
  public:
   ExchangeType type() const override { return ExchangeType::kInformational; }
@@ -44,7 +42,7 @@ class MobikeUpdate final : public Exchange {
       cookie2_.resize(kCookie2Size);
       engine.env().rng.Fill(cookie2_);
     }
-    IKEVPN_LOG(kIke, kInfo) << "IKE_SA " << Name(sa) << ": moving to " << sa.local.ToString() << " -> "
+    IKEVPN_LOG(kIke, kInfo) << "IKE_SA " << sa.LogName() << ": moving to " << sa.local.ToString() << " -> "
                             << sa.remote.ToString() << " (UPDATE_SA_ADDRESSES)";
     Payloads p{MakeNotify(NotifyType::kUpdateSaAddresses)};
     AppendNatDetection(engine, sa, p);
@@ -59,22 +57,22 @@ class MobikeUpdate final : public Exchange {
     if (!cookie2 || cookie2->data != cookie2_) {
       // §3.7: "If the values do not match, the IKE_SA MUST be closed."
       set_failure("MOBIKE update: COOKIE2 in the response does not match the request");
-      IKEVPN_LOG(kIke, kWarn) << "IKE_SA " << Name(sa) << ": " << failure();
+      IKEVPN_LOG(kIke, kWarn) << "IKE_SA " << sa.LogName() << ": " << failure();
       return ExchangeResult::kDestroy;
     }
     if (const NotifyPayload* e = m.FirstErrorNotify()) {
       set_failure("MOBIKE update refused: " + std::string(ToString(e->type)));
-      IKEVPN_LOG(kIke, kWarn) << "IKE_SA " << Name(sa) << ": " << failure();
+      IKEVPN_LOG(kIke, kWarn) << "IKE_SA " << sa.LogName() << ": " << failure();
       return ExchangeResult::kFailed;
     }
     // The response came back on the new path: that is where IKE runs now.
     sa.local = engine.current_local();
     sa.remote = engine.current_remote();
     if (!DetectNat(engine, sa, m)) {
-      IKEVPN_LOG(kIke, kDebug) << "IKE_SA " << Name(sa) << ": MOBIKE response without NAT detection";
+      IKEVPN_LOG(kIke, kDebug) << "IKE_SA " << sa.LogName() << ": MOBIKE response without NAT detection";
     }
     MoveChildSas(engine, sa);
-    IKEVPN_LOG(kIke, kInfo) << "IKE_SA " << Name(sa) << ": moved to " << sa.local.ToString() << " -> "
+    IKEVPN_LOG(kIke, kInfo) << "IKE_SA " << sa.LogName() << ": moved to " << sa.local.ToString() << " -> "
                             << sa.remote.ToString() << (sa.nat_any() ? " (NAT)" : "");
     return ExchangeResult::kDone;
   }
@@ -94,7 +92,7 @@ bool UpdateQueued(IkeSa& sa) {
 void Roam(Engine& engine, IkeSa& sa) {
   std::optional<IpAddress> source = engine.env().sender.SourceFor(sa.remote.address);
   if (!source) {
-    IKEVPN_LOG(kIke, kInfo) << "IKE_SA " << Name(sa) << ": no route to " << sa.remote.address.ToString()
+    IKEVPN_LOG(kIke, kInfo) << "IKE_SA " << sa.LogName() << ": no route to " << sa.remote.address.ToString()
                             << ", waiting for an address or route change";
     return;
   }
@@ -132,7 +130,7 @@ void MoveChildSas(Engine& engine, IkeSa& sa) {
     Status s = c->UpdateAddresses(engine.env().kernel, sa.local.address, sa.remote.address, c->encap || nat_encap,
                                   sa.local.port, sa.remote.port);
     if (!s.ok()) {
-      IKEVPN_LOG(kKnl, kWarn) << "IKE_SA " << Name(sa) << ": moving CHILD_SA {" << c->id() << "}: " << s.ToString();
+      IKEVPN_LOG(kKnl, kWarn) << "IKE_SA " << sa.LogName() << ": moving CHILD_SA {" << c->id() << "}: " << s.ToString();
       continue;
     }
     IKEVPN_LOG(kIke, kDebug) << "CHILD_SA " << sa.connection().name << "{" << c->id() << "} now "
@@ -149,17 +147,17 @@ void RespondMobike(Engine& engine, IkeSa& sa, const Message& m, Payloads& out) {
   }
   const bool update = m.HasNotify(NotifyType::kUpdateSaAddresses);
   if (update && !MobikeInUse(sa)) {
-    IKEVPN_LOG(kIke, kInfo) << "IKE_SA " << Name(sa) << ": UPDATE_SA_ADDRESSES without MOBIKE, ignored";
+    IKEVPN_LOG(kIke, kInfo) << "IKE_SA " << sa.LogName() << ": UPDATE_SA_ADDRESSES without MOBIKE, ignored";
   } else if (update && sa.initiator()) {
     // §3.1: only the initiator decides which addresses are used.
-    IKEVPN_LOG(kIke, kInfo) << "IKE_SA " << Name(sa) << ": UPDATE_SA_ADDRESSES from the responder, ignored";
+    IKEVPN_LOG(kIke, kInfo) << "IKE_SA " << sa.LogName() << ": UPDATE_SA_ADDRESSES from the responder, ignored";
   } else if (update) {
     const Endpoint was = sa.remote;
     sa.local = engine.current_local();
     sa.remote = engine.current_remote();
     DetectNat(engine, sa, m);
     MoveChildSas(engine, sa);
-    IKEVPN_LOG(kIke, kInfo) << "IKE_SA " << Name(sa) << ": peer moved from " << was.ToString() << " to "
+    IKEVPN_LOG(kIke, kInfo) << "IKE_SA " << sa.LogName() << ": peer moved from " << was.ToString() << " to "
                             << sa.remote.ToString() << (sa.nat_any() ? " (NAT)" : "");
   }
   // ADDITIONAL_IP4/6_ADDRESS and NO_ADDITIONAL_ADDRESSES (§3.6): we follow

@@ -6,10 +6,6 @@
 
 namespace ikevpn::kernel::xfrm {
 
-std::string IfIdRange::ToString() const {
-  return "[" + std::to_string(first) + ", " + std::to_string(last) + "]";
-}
-
 OwnedObjects::SaKey OwnedObjects::KeyOf(const SaId& id) {
   // The mark only keys an SA when the kernel compares it (a non-zero mask).
   uint32_t mask = id.mark_mask;

@@ -2,8 +2,9 @@
 // (crashed) run installed.
 //
 // Ownership marker: the if_id. Every SA and SPD policy this daemon installs
-// carries an if_id from one reserved range (XfrmOptions::owned_if_ids; the
-// interface manager takes the if_ids of its ipsecN from the same range).
+// carries an if_id from one reserved range (XfrmOptions::owned_if_ids,
+// by default kOwnedIfIds of daemon/base/if_id.h, from which the
+// configuration also takes the if_ids of the ipsecN interfaces).
 // At start, FlushOwned() deletes every SA and policy in the kernel whose
 // if_id lies in the range; at shutdown it deletes exactly what is tracked
 // here, then sweeps the range again. Objects of other software (other
@@ -23,19 +24,13 @@
 #include <tuple>
 #include <vector>
 
+#include "daemon/base/if_id.h"
 #include "daemon/kernel/kernel_ipsec.h"
 
 namespace ikevpn::kernel::xfrm {
 
-struct IfIdRange {
-  uint32_t first = 0;
-  uint32_t last = 0;
-  bool Contains(uint32_t if_id) const { return if_id != 0 && first <= if_id && if_id <= last; }
-  std::string ToString() const;
-};
-
-// Above the small if_ids people configure by hand for other IKE daemons.
-inline constexpr IfIdRange kDefaultOwnedIfIds{0x10000, 0x1ffff};
+// The daemon-wide range (daemon/base/if_id.h); tests may pick another.
+inline constexpr IfIdRange kDefaultOwnedIfIds = kOwnedIfIds;
 
 class OwnedObjects {
  public:

@@ -63,7 +63,8 @@ local-id = "unterminated
                   "t.conf:3: dpd-action: unknown value 'kill' (valid: clear, restart, trap)",
                   "t.conf:4: dpd-delay: expected a duration such as 30s, 5m, 2h or 7d, got 'soon'",
                   "t.conf:5: remote: expected %any, an IP address or a host name, got 'not_a_host'",
-                  "t.conf:6: if-id: 0 is reserved (it means no if_id)",
+                  "t.conf:6: if-id: expected an if_id from 65536 to 131071 (0x10000-0x1ffff, the range "
+                  "ikevpnd owns), got '0'",
                   "t.conf:7: ike: AEAD aes256gcm16 takes no integrity algorithm (sha256) in "
                   "proposal 'aes256gcm16-sha256-x25519'",
                   "t.conf:8: mobike: expected yes or no, got 'maybe'",
@@ -76,6 +77,9 @@ local-id = "unterminated
                   "error,warn,info,debug,trace; subsystems daemon,ike,net,cfg,knl,esp,if,ctl)",
                   "t.conf:4: interface-pool: both ends need the same name and a number, e.g. "
                   "ipsec100-ipsec199"));
+  // Pool interfaces derive their if_id (0x10000 + N) like any other.
+  EXPECT_THAT(Errors("interface-pool = ipsec65000-ipsec70000\n"),
+              ElementsAre("t.conf:1: interface-pool: '70000' is out of range 0..65535"));
 }
 
 TEST(ConfigErrors, MissingRequiredKeys) {
@@ -105,7 +109,7 @@ TEST(ConfigErrors, ConflictingKeys) {
       Errors("[c]\nauth = psk\nlocal = 192.0.2.1\nremote = 2001:db8::1\n"),
       ElementsAre("t.conf:4: remote 2001:db8::1 and local 192.0.2.1 are of different IP versions"));
   EXPECT_THAT(
-      Errors("[c]\nauth = psk\nif-id = 5\n"),
+      Errors("[c]\nauth = psk\nif-id = 65541\n"),
       ElementsAre(
           "t.conf:3: if-id needs interface (pool interfaces get their if_id with the interface)"));
   EXPECT_THAT(
@@ -129,18 +133,18 @@ interface = ipsec0
 [b]
 auth = psk
 interface = ipsec9
-if-id = 1
+if-id = 0x10000
 [c]
 auth = psk
 interface = ipsec0
-if-id = 7
+if-id = 65543
 [d]
 auth = psk
 interface = ipsec0
 )"),
-      ElementsAre("t.conf:7: if_id 1 of interface ipsec9 is already used by interface ipsec0 "
+      ElementsAre("t.conf:7: if_id 65536 of interface ipsec9 is already used by interface ipsec0 "
                   "(connection 'a', line 3)",
-                  "t.conf:11: interface ipsec0 has if_id 7 here but 1 in connection 'a', line 3"));
+                  "t.conf:11: interface ipsec0 has if_id 65543 here but 65536 in connection 'a', line 3"));
 }
 
 TEST(ConfigErrors, SyntaxErrorsDoNotHideOthers) {

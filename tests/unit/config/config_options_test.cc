@@ -130,7 +130,7 @@ mode = transport
 local-ts = 192.0.2.1/32[udp/500]
 remote-ts = dynamic
 interface = vpn-office
-if-id = 77
+if-id = 0x1004d
 interface-address = 10.255.0.1/30, fd00::1/64
 metric = 50
 leak-guard = yes
@@ -175,7 +175,7 @@ mobike = no
   EXPECT_EQ(c.local_ts.selectors[0].ip_protocol, 17);
   EXPECT_TRUE(c.remote_ts.dynamic);
   EXPECT_EQ(c.interface, "vpn-office");
-  EXPECT_EQ(c.if_id, 77u);
+  EXPECT_EQ(c.if_id, 0x1004du);
   ASSERT_EQ(c.interface_addresses.size(), 2u);
   EXPECT_EQ(c.interface_addresses[1].ToString(), "fd00::1/64");
   EXPECT_EQ(c.metric, 50u);
@@ -212,7 +212,7 @@ remote-id = %any
 )");
   ASSERT_TRUE(out.ok()) << Render(out.diags.errors).front();
   const Connection& a = out.config.connections[0];
-  EXPECT_EQ(a.if_id, 5u);  // ipsecN -> N+1
+  EXPECT_EQ(a.if_id, 0x10004u);  // ipsecN -> 0x10000 + N
   EXPECT_TRUE(a.local_ts.dynamic);
   EXPECT_TRUE(a.remote_ts.dynamic);
   const Connection& b = out.config.connections[1];

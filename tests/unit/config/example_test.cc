@@ -22,7 +22,7 @@ TEST(ExampleConfig, ParsesCleanly) {
 
   const Connection* psk = c.Find("branch-psk");
   ASSERT_NE(psk, nullptr);
-  EXPECT_EQ(psk->if_id, 1u);
+  EXPECT_EQ(psk->if_id, 0x10000u);  // ipsec0
   EXPECT_EQ(psk->start_action, StartAction::kStart);
   EXPECT_EQ(ToString(psk->ike_proposals),
             "aes256gcm16-prfsha384-x25519, aes256-sha256-prfsha256-modp3072");

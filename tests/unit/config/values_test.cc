@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "daemon/base/if_id.h"
+
 namespace ikevpn::config {
 namespace {
 
@@ -150,13 +152,34 @@ TEST(Values, InterfacesAndIfIds) {
   EXPECT_FALSE(CheckInterfaceName("a-very-long-name0").ok());
   EXPECT_FALSE(CheckInterfaceName("a/b").ok());
   EXPECT_FALSE(CheckInterfaceName("..").ok());
-  EXPECT_EQ(*IfIdFromInterfaceName("ipsec0"), 1u);
-  EXPECT_EQ(*IfIdFromInterfaceName("ipsec41"), 42u);
-  EXPECT_EQ(*IfIdFromInterfaceName("7"), 8u);
+  // ipsecN -> 0x10000 + N: the range the xfrm backend owns and cleans up.
+  EXPECT_EQ(*IfIdFromInterfaceName("ipsec0"), 0x10000u);
+  EXPECT_EQ(*IfIdFromInterfaceName("ipsec41"), 0x10029u);
+  EXPECT_EQ(*IfIdFromInterfaceName("7"), 0x10007u);
+  EXPECT_EQ(*IfIdFromInterfaceName("ipsec65535"), 0x1ffffu);
+  EXPECT_TRUE(kOwnedIfIds.Contains(*IfIdFromInterfaceName("ipsec0")));
+  EXPECT_TRUE(kOwnedIfIds.Contains(*IfIdFromInterfaceName("ipsec65535")));
+  EXPECT_EQ(IfIdFromInterfaceName("ipsec65536").status().message(),
+            "interface number of 'ipsec65536' is above 65535; set if-id");
   EXPECT_EQ(IfIdFromInterfaceName("vpn").status().message(),
             "interface 'vpn' has no number to derive if-id from; set if-id");
   EXPECT_EQ(IfIdFromInterfaceName("x4294967295").status().message(),
-            "interface number of 'x4294967295' is too large; set if-id");
+            "interface number of 'x4294967295' is above 65535; set if-id");
+}
+
+TEST(Values, ExplicitIfIdsLieInTheOwnedRange) {
+  EXPECT_EQ(*ParseIfId("65536"), 0x10000u);
+  EXPECT_EQ(*ParseIfId("0x1ffff"), 0x1ffffu);
+  EXPECT_EQ(*ParseIfId("0X10abc"), 0x10abcu);
+  const std::string want = "expected an if_id from 65536 to 131071 (0x10000-0x1ffff, the range ikevpnd owns), got ";
+  EXPECT_EQ(ParseIfId("0").status().message(), want + "'0'");
+  EXPECT_EQ(ParseIfId("42").status().message(), want + "'42'");
+  EXPECT_EQ(ParseIfId("65535").status().message(), want + "'65535'");
+  EXPECT_EQ(ParseIfId("0x20000").status().message(), want + "'0x20000'");
+  EXPECT_EQ(ParseIfId("4294967296").status().message(), want + "'4294967296'");
+  EXPECT_EQ(ParseIfId("0x").status().message(), want + "'0x'");
+  EXPECT_EQ(ParseIfId("7x").status().message(), want + "'7x'");
+  EXPECT_EQ(ParseIfId("").status().message(), want + "''");
 }
 
 }  // namespace

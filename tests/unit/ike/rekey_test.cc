@@ -28,6 +28,7 @@ TEST_F(RekeyTest, ChildRekeyInstallsTheSuccessorBeforeTheOldOneGoes) {
   const uint64_t old_id = old->id();
   const Bytes old_key = p.left.kernel.sas[old_in].encr_key;
   const TrafficSelectors old_ts = old->local_ts;
+  const uint32_t old_reqid = old->reqid(), right_reqid = Children(p.right)[0]->reqid();
   const size_t ops_before = p.left.kernel.ops.size();
   Start(p.left, MakeChildRekey(old_id));
 
@@ -80,6 +81,17 @@ TEST_F(RekeyTest, ChildRekeyInstallsTheSuccessorBeforeTheOldOneGoes) {
   EXPECT_EQ(e->new_sa_id, Children(p.left)[0]->id());
   EXPECT_EQ(Children(p.left)[0]->if_id, 1u);
   EXPECT_EQ(Children(p.left)[0]->local_ts, old_ts);
+  // The successor keeps the reqid: the policies, installed once and shared
+  // with it, name that reqid in their template, and the kernel only sends
+  // traffic to an SA whose reqid matches (else XfrmOutNoStates).
+  EXPECT_EQ(Children(p.left)[0]->reqid(), old_reqid);
+  EXPECT_EQ(Children(p.right)[0]->reqid(), right_reqid);
+  for (Peer* peer : {&p.left, &p.right}) {
+    const uint32_t reqid = Children(*peer)[0]->reqid();
+    for (const auto& [spi, sa] : peer->kernel.sas) EXPECT_EQ(sa.reqid, reqid) << std::hex << spi;
+    ASSERT_FALSE(peer->kernel.policy_reqids.empty());
+    for (uint32_t r : peer->kernel.policy_reqids) EXPECT_EQ(r, reqid);
+  }
 }
 
 TEST_F(RekeyTest, ChildRekeyWithPfsCarriesKeyExchangePayloads) {

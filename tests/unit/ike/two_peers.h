@@ -28,7 +28,8 @@ class RecordingKernel final : public kernel::KernelIpsec {
   Result<uint32_t> AllocateSpi(const IpAddress&, const IpAddress&, ProtocolId) override { return next_spi_++; }
   Status AddSa(const kernel::SaId& id, const kernel::SaData& data) override {
     if (fail_add_sa) return Status(Code::kIoError, "injected failure");
-    sas[id.spi] = Sa{id, data.inbound, Bytes(data.encr_key.span().begin(), data.encr_key.span().end()), data.encap.has_value()};
+    sas[id.spi] = Sa{id, data.inbound, Bytes(data.encr_key.span().begin(), data.encr_key.span().end()), data.encap.has_value(),
+                     data.reqid};
     ops.push_back({true, id.spi});
     return Status::Ok();
   }
@@ -56,13 +57,15 @@ class RecordingKernel final : public kernel::KernelIpsec {
     return stats;
   }
   int queries = 0;
-  Status AddPolicy(const kernel::PolicyId& id, const kernel::PolicyData&) override {
+  Status AddPolicy(const kernel::PolicyId& id, const kernel::PolicyData& data) override {
     policies.push_back(id);
+    policy_reqids.push_back(data.reqid);
     return Status::Ok();
   }
   Status DeletePolicy(const kernel::PolicyId& id) override {
     for (auto it = policies.begin(); it != policies.end(); ++it) {
       if (it->src == id.src && it->dst == id.dst && it->dir == id.dir && it->if_id == id.if_id) {
+        policy_reqids.erase(policy_reqids.begin() + (it - policies.begin()));
         policies.erase(it);
         return Status::Ok();
       }
@@ -73,6 +76,7 @@ class RecordingKernel final : public kernel::KernelIpsec {
   Status FlushOwned() override {
     sas.clear();
     policies.clear();
+    policy_reqids.clear();
     return Status::Ok();
   }
 
@@ -81,6 +85,7 @@ class RecordingKernel final : public kernel::KernelIpsec {
     bool inbound = false;
     Bytes encr_key;
     bool encap = false;
+    uint32_t reqid = 0;
   };
   // Every SA added or deleted, in order.
   struct Op {
@@ -90,6 +95,7 @@ class RecordingKernel final : public kernel::KernelIpsec {
   std::map<uint32_t, Sa> sas;
   std::vector<Op> ops;
   std::vector<kernel::PolicyId> policies;
+  std::vector<uint32_t> policy_reqids;  // the template's reqid, parallel to policies
   kernel::KernelListener* listener = nullptr;
   bool fail_add_sa = false;
 
