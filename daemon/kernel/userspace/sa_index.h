@@ -39,10 +39,16 @@ struct OutboundSet {
   bool empty() const { return by_host.empty() && others.empty(); }
 };
 
+// A TUN device: its fd and whether reads and writes carry a virtio_net_hdr.
+struct TunRef {
+  int fd = -1;
+  bool vnet_hdr = false;
+};
+
 struct SaIndex {
   std::unordered_map<uint32_t, SaEntry*> inbound;      // by SPI
   std::unordered_map<uint32_t, OutboundSet> outbound;  // by if_id
-  std::unordered_map<uint32_t, int> tun_fds;           // by if_id
+  std::unordered_map<uint32_t, TunRef> tuns;          // by if_id
   int socket_v4 = -1;
   int socket_v6 = -1;
 
@@ -51,9 +57,9 @@ struct SaIndex {
     return it == inbound.end() ? nullptr : it->second;
   }
   SaEntry* FindOutbound(uint32_t if_id, const InnerPacket& packet) const;
-  int FindTun(uint32_t if_id) const {
-    auto it = tun_fds.find(if_id);
-    return it == tun_fds.end() ? -1 : it->second;
+  TunRef FindTun(uint32_t if_id) const {
+    auto it = tuns.find(if_id);
+    return it == tuns.end() ? TunRef{} : it->second;
   }
   int SocketFor(const IpAddress& peer) const { return peer.is_v4() ? socket_v4 : socket_v6; }
 
