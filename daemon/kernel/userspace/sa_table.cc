@@ -149,6 +149,7 @@ void SaTable::Clear() {
   ReaderLock::WriteGuard guard(lock_);
   index_.inbound.clear();
   index_.outbound.clear();
+  index_.outbound_by_reqid.clear();
   by_serial_.clear();
   entries_.clear();
 }
