@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <vector>
@@ -121,6 +122,15 @@ void Datapath::RemoveTun(int fd) {
 
 Status Datapath::AddSocket(int fd, uint16_t local_port) {
   if (in_epoll_ < 0) return Status(Code::kInternal, "datapath not started");
+  // Room for bursts (a GSO send is up to 64 datagrams): a full buffer drops
+  // ESP, which TCP inside sees as loss. Bounded, like everything here.
+  for (int opt : {SO_RCVBUFFORCE, SO_SNDBUFFORCE}) {
+    int size = options_.socket_buffer;
+    if (setsockopt(fd, SOL_SOCKET, opt, &size, sizeof size) < 0) {
+      int plain = opt == SO_RCVBUFFORCE ? SO_RCVBUF : SO_SNDBUF;  // capped by rmem/wmem_max
+      (void)setsockopt(fd, SOL_SOCKET, plain, &size, sizeof size);
+    }
+  }
   // Without GRO the large slots still take single datagrams.
   if (options_.udp_gro && !EnableUdpGro(fd)) {
     IKEVPN_LOG(kKnl, kInfo) << "UDP_GRO refused on the NAT-T socket: datagrams come one by one";

@@ -42,6 +42,7 @@ struct DatapathOptions {
   bool udp_gso = true;       // UDP_SEGMENT on send (turned off if refused)
   bool udp_gro = true;       // UDP_GRO on the NAT-T sockets
   size_t gro_batch = 16;     // 64 KB messages per recvmmsg with GRO
+  int socket_buffer = 4 << 20;  // SO_RCVBUF/SO_SNDBUF of the NAT-T sockets
 };
 
 class Datapath {
