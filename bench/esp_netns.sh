@@ -51,10 +51,10 @@ esp_netns_up() {
   ip -n "$ESPT_A" link set espt-va up
   ip -n "$ESPT_B" link set espt-vb up
 
-  ip netns exec "$ESPT_A" "$peer" --role a --local 10.251.0.1 --remote 10.251.0.2 --alg "$alg" \
+  ip netns exec "$ESPT_A" "$peer" --role a --local 10.251.0.1 --remote 10.251.0.2 --alg "$alg" --offload "${ESPT_OFFLOAD:-1}" \
     >"$ESPT_DIR/$ESPT_A.log" 2>&1 &
   echo $! >"$ESPT_DIR/$ESPT_A.pid"
-  ip netns exec "$ESPT_B" "$peer" --role b --local 10.251.0.2 --remote 10.251.0.1 --alg "$alg" \
+  ip netns exec "$ESPT_B" "$peer" --role b --local 10.251.0.2 --remote 10.251.0.1 --alg "$alg" --offload "${ESPT_OFFLOAD:-1}" \
     >"$ESPT_DIR/$ESPT_B.log" 2>&1 &
   echo $! >"$ESPT_DIR/$ESPT_B.pid"
   esp_wait_tun "$ESPT_A" && esp_wait_tun "$ESPT_B" || return 1

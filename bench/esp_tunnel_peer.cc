@@ -2,7 +2,10 @@
 // integration test and the throughput benchmark (bench/esp_throughput.sh).
 //
 //   esp_tunnel_peer --role a|b --local 10.251.0.1 --remote 10.251.0.2
-//                   [--tun ipsec0] [--alg aes256gcm16] [--batch 64]
+//                   [--tun ipsec0] [--alg aes256gcm16] [--batch 64] [--offload 1]
+//
+// --offload 1 (default): TUN with IFF_VNET_HDR (TSO/GRO), UDP GSO and GRO;
+// --offload 0: one packet per TUN read/write and per datagram.
 //
 // Creates the TUN device, binds UDP port 4500 on --local, installs the SA
 // pair with fixed keys (role a sends with SPI 0xa001, b with 0xb001) and
@@ -92,7 +95,7 @@ int Run(std::map<std::string, std::string> args) {
   if (!local || !remote || alg == Algorithms().end() || (!a && args["role"] != "b")) {
     fprintf(stderr, "usage: esp_tunnel_peer --role a|b --local IP --remote IP [--tun NAME] "
                     "[--alg aes256gcm16|aes128gcm16|chacha20poly1305|aes128cbc-sha256|"
-                    "aes256cbc-sha256] [--batch N]\n");
+                    "aes256cbc-sha256] [--batch N] [--offload 0|1]\n");
     return 2;
   }
   SystemClock clock;
@@ -101,9 +104,11 @@ int Run(std::map<std::string, std::string> args) {
   SystemRng rng;
   UserspaceOptions options;
   if (args.count("batch")) options.datapath.batch = std::stoul(args["batch"]);
+  bool offload = !args.count("offload") || args["offload"] != "0";
+  options.datapath.udp_gso = options.datapath.udp_gro = offload;
   UserspaceIpsec ipsec(loop, rng, options);
 
-  auto tun = OpenTun(args.count("tun") ? args["tun"] : "ipsec0");
+  auto tun = OpenTun(args.count("tun") ? args["tun"] : "ipsec0", offload);
   int sock = BindNatT(*local);
   if (!tun.ok() || sock < 0) {
     fprintf(stderr, "setup failed: %s\n", tun.status().ToString().c_str());

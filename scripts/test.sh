@@ -27,7 +27,7 @@ for stage in "${stages[@]}"; do
     asan)
       cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DIKEVPN_SANITIZE=ON \
         -DIKEVPN_BENCH=OFF -DIKEVPN_TEST_KINDS=unit \
-        -DIKEVPN_TEST_AREAS="${IKEVPN_ASAN_AREAS:-base;crypto;message;config;ike;net}" >/dev/null
+        -DIKEVPN_TEST_AREAS="${IKEVPN_ASAN_AREAS:-base;crypto;message;config;ike;net;userspace;ifmgr;xfrm;dbus}" >/dev/null
       # Only the unit tests (and what they link), not the daemon and tools.
       cmake --build build-asan -j "$jobs" --target \
         $(ninja -C build-asan -t targets all | sed -n 's/^\([a-z_]*_test\): phony$/\1/p' | grep -v '^cmake_' | sort -u)

@@ -14,6 +14,11 @@
 namespace ikevpn::ifmgr {
 namespace {
 
+// IFF_VNET_HDR: reads and writes carry a virtio_net_hdr, so the userspace
+// datapath can take TCP super-packets (TSO) and write coalesced ones (GRO);
+// it detects the flag with TUNGETIFF (kernel/userspace/tun_io.h).
+constexpr short kTunFlags = IFF_TUN | IFF_NO_PI | IFF_VNET_HDR;
+
 Result<int> AttachQueue(const std::string& name, short flags) {
   if (name.empty() || name.size() >= IFNAMSIZ) {
     return Status(Code::kInvalidArgument, "bad interface name '" + name + "'");
@@ -34,7 +39,7 @@ Result<int> AttachQueue(const std::string& name, short flags) {
 }  // namespace
 
 Result<int> OpenTunQueue(const std::string& name) {
-  return AttachQueue(name, IFF_TUN | IFF_NO_PI | IFF_MULTI_QUEUE);
+  return AttachQueue(name, kTunFlags | IFF_MULTI_QUEUE);
 }
 
 TunDriver::~TunDriver() {
@@ -87,7 +92,7 @@ Status TunDriver::Adopt(const LinkRequest& request, const LinkEntry& link) {
   if (fds_.count(link.ifindex) != 0) return Status::Ok();
   auto fd = OpenTunQueue(request.name);
   // A persistent single-queue device refuses IFF_MULTI_QUEUE.
-  if (!fd.ok()) fd = AttachQueue(request.name, IFF_TUN | IFF_NO_PI);
+  if (!fd.ok()) fd = AttachQueue(request.name, kTunFlags);
   if (!fd.ok()) return fd.status().Annotate("adopting " + request.name);
   Attach(request.if_id, link.ifindex, *fd);
   return Status::Ok();

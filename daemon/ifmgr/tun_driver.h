@@ -1,6 +1,6 @@
 // TunDriver: ipsecN as TUN devices for the userspace ESP backend.
 //
-// Devices are created with TUNSETIFF (IFF_TUN | IFF_NO_PI | IFF_MULTI_QUEUE)
+// Devices are created with TUNSETIFF (IFF_TUN | IFF_NO_PI | IFF_VNET_HDR | IFF_MULTI_QUEUE)
 // and are not persistent: the driver holds the first queue's fd, so the
 // device disappears with the daemon even if it crashes. The fd goes to the
 // TunDeviceSink; the datapath may attach more queues with OpenTunQueue().

@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <vector>
@@ -121,6 +122,19 @@ void Datapath::RemoveTun(int fd) {
 
 Status Datapath::AddSocket(int fd, uint16_t local_port) {
   if (in_epoll_ < 0) return Status(Code::kInternal, "datapath not started");
+  // Room for bursts (a GSO send is up to 64 datagrams): a full buffer drops
+  // ESP, which TCP inside sees as loss. Bounded, like everything here.
+  for (int opt : {SO_RCVBUFFORCE, SO_SNDBUFFORCE}) {
+    int size = options_.socket_buffer;
+    if (setsockopt(fd, SOL_SOCKET, opt, &size, sizeof size) < 0) {
+      int plain = opt == SO_RCVBUFFORCE ? SO_RCVBUF : SO_SNDBUF;  // capped by rmem/wmem_max
+      (void)setsockopt(fd, SOL_SOCKET, plain, &size, sizeof size);
+    }
+  }
+  // Without GRO the large slots still take single datagrams.
+  if (options_.udp_gro && !EnableUdpGro(fd)) {
+    IKEVPN_LOG(kKnl, kInfo) << "UDP_GRO refused on the NAT-T socket: datagrams come one by one";
+  }
   return EpollAdd(in_epoll_, fd,
                   kTagSocket << kTagShift | uint64_t{local_port} << 32 | static_cast<uint32_t>(fd));
 }
@@ -129,60 +143,119 @@ void Datapath::RemoveSocket(int fd) {
   if (in_epoll_ >= 0) epoll_ctl(in_epoll_, EPOLL_CTL_DEL, fd, nullptr);
 }
 
-void Datapath::OutboundLoop() {
-  std::vector<uint8_t> storage(options_.batch * options_.slot_size);
-  std::vector<PacketBuffer> packets(options_.batch);
-  UdpTxBatch tx_v4(options_.batch);
-  UdpTxBatch tx_v6(options_.batch);
+struct Datapath::OutboundState {
+  OutboundState(const DatapathOptions& o, SaEventSink& events, DatapathCounters& counters)
+      : slot_size(o.slot_size),
+        storage(o.batch * o.slot_size),
+        packets(o.batch),
+        tx_v4(o.batch, o.udp_gso),
+        tx_v6(o.batch, o.udp_gso),
+        read_buf(kMaxTunRead),
+        engine(events, counters, rng) {}
+
+  PacketBuffer& TakeSlot() {
+    PacketBuffer& p = packets[used];
+    p.Reset(storage.data() + used * slot_size, slot_size);
+    ++used;
+    return p;
+  }
+
+  size_t slot_size;
+  std::vector<uint8_t> storage;
+  std::vector<PacketBuffer> packets;
+  size_t used = 0;  // slots holding packets not yet sent
+  UdpTxBatch tx_v4;
+  UdpTxBatch tx_v6;
+  std::vector<uint8_t> read_buf;  // one TUN read with IFF_VNET_HDR
+  TunSegmenter segmenter;
   SystemRng rng;
-  EspEngine engine(events_, counters_, rng);
+  EspEngine engine;
+};
+
+void Datapath::OutboundLoop() {
+  OutboundState out(options_, events_, counters_);
   PollUntilStopped(out_epoll_, kTagTun, stop_, [&](uint64_t data) {
     // While full batches come, read on without going back to epoll.
     for (int round = 0; round < kMaxRounds; ++round) {
-      for (size_t k = 0; k < packets.size(); ++k) {
-        packets[k].Reset(storage.data() + k * options_.slot_size, options_.slot_size);
-      }
-      if (HandleTun(static_cast<uint32_t>(data), engine, packets.data(), tx_v4, tx_v6) <
-          options_.batch) {
-        break;
-      }
+      if (HandleTun(static_cast<uint32_t>(data), out) < options_.batch) break;
     }
   });
 }
 
-size_t Datapath::HandleTun(uint32_t if_id, EspEngine& engine, PacketBuffer* packets,
-                         UdpTxBatch& tx_v4, UdpTxBatch& tx_v6) {
+void Datapath::Send(uint32_t if_id, int64_t now, const SaIndex& index, PacketBuffer& pkt,
+                    OutboundState& out) {
+  Endpoint peer;
+  if (out.engine.Encapsulate(index, if_id, now, pkt, &peer) != EspError::kOk) return;
+  if (index.SocketFor(peer.address) < 0) {
+    counters_.CountDrop(EspError::kNoSocket);
+    return;
+  }
+  (peer.address.is_v4() ? out.tx_v4 : out.tx_v6).Add(pkt, peer);
+}
+
+void Datapath::FlushSends(const SaIndex& index, OutboundState& out) {
+  size_t dropped = 0;
+  if (out.tx_v4.size()) dropped += out.tx_v4.Flush(index.socket_v4);
+  if (out.tx_v6.size()) dropped += out.tx_v6.Flush(index.socket_v6);
+  if (dropped) counters_.send_dropped.fetch_add(dropped, std::memory_order_relaxed);
+  out.used = 0;
+}
+
+size_t Datapath::HandleTun(uint32_t if_id, OutboundState& out) {
   ReaderLock::ReadGuard guard(table_.lock(), kOutboundSlot);
   const SaIndex& index = table_.index();
-  int tun = index.FindTun(if_id);
-  if (tun < 0) return 0;
-  size_t n = ReadTunBatch(tun, packets, options_.batch);
+  TunRef tun = index.FindTun(if_id);
+  if (tun.fd < 0) return 0;
+  if (tun.vnet_hdr) return HandleVnetTun(if_id, tun, index, out);
+  out.used = 0;
+  for (size_t k = 0; k < out.packets.size(); ++k) out.TakeSlot();
+  size_t n = ReadTunBatch(tun.fd, out.packets.data(), options_.batch);
   if (n == 0) return 0;
   int64_t now = clock_.WallSeconds();
-  for (size_t i = 0; i < n; ++i) {
-    Endpoint peer;
-    if (engine.Encapsulate(index, if_id, now, packets[i], &peer) != EspError::kOk) continue;
-    if (index.SocketFor(peer.address) < 0) {
-      counters_.CountDrop(EspError::kNoSocket);
-      continue;
-    }
-    (peer.address.is_v4() ? tx_v4 : tx_v6).Add(packets[i], peer);
-  }
-  size_t dropped = 0;
-  if (tx_v4.size()) dropped += tx_v4.Flush(index.socket_v4);
-  if (tx_v6.size()) dropped += tx_v6.Flush(index.socket_v6);
-  if (dropped) counters_.send_dropped.fetch_add(dropped, std::memory_order_relaxed);
+  for (size_t i = 0; i < n; ++i) Send(if_id, now, index, out.packets[i], out);
+  FlushSends(index, out);
   return n;
 }
 
+size_t Datapath::HandleVnetTun(uint32_t if_id, TunRef tun, const SaIndex& index,
+                               OutboundState& out) {
+  int64_t now = clock_.WallSeconds();
+  out.used = 0;
+  size_t reads = 0;
+  while (reads < options_.batch) {
+    ssize_t got = read(tun.fd, out.read_buf.data(), out.read_buf.size());
+    if (got < 0 && errno == EINTR) continue;
+    if (got <= 0) break;  // EAGAIN, or the device went away
+    ++reads;
+    if (!out.segmenter.Start(out.read_buf.data(), static_cast<size_t>(got))) {
+      counters_.CountDrop(EspError::kBadInner);
+      continue;
+    }
+    while (out.segmenter.remaining()) {
+      if (out.used == out.packets.size()) FlushSends(index, out);
+      PacketBuffer& pkt = out.TakeSlot();
+      if (!out.segmenter.Next(pkt)) {
+        counters_.CountDrop(EspError::kBadInner);
+        break;
+      }
+      Send(if_id, now, index, pkt, out);
+    }
+  }
+  FlushSends(index, out);
+  return reads;
+}
+
 void Datapath::InboundLoop() {
-  UdpRxBatch rx(options_.batch, options_.slot_size);
+  bool gro = options_.udp_gro;
+  UdpRxBatch rx(gro ? options_.gro_batch : options_.batch,
+                gro ? kPacketHeadroom + 65536 + kPacketTailroom : options_.slot_size, gro);
   SystemRng rng;
   EspEngine engine(events_, counters_, rng);
+  TunWriter writer;
   PollUntilStopped(in_epoll_, kTagSocket, stop_, [&](uint64_t data) {
     for (int round = 0; round < kMaxRounds; ++round) {
       if (HandleSocket(static_cast<int>(static_cast<uint32_t>(data)),
-                       static_cast<uint16_t>(data >> 32), engine, rx) < options_.batch) {
+                       static_cast<uint16_t>(data >> 32), engine, rx, writer) < rx.capacity()) {
         break;
       }
     }
@@ -191,7 +264,8 @@ void Datapath::InboundLoop() {
 
 // RFC 3948 §2: one port carries ESP, IKE behind the non-ESP marker and
 // NAT keepalives.
-size_t Datapath::HandleSocket(int fd, uint16_t local_port, EspEngine& engine, UdpRxBatch& rx) {
+size_t Datapath::HandleSocket(int fd, uint16_t local_port, EspEngine& engine, UdpRxBatch& rx,
+                              TunWriter& writer) {
   size_t n = rx.Receive(fd, local_port);
   if (n == 0) return 0;
   ReaderLock::ReadGuard guard(table_.lock(), kInboundSlot);
@@ -214,15 +288,19 @@ size_t Datapath::HandleSocket(int fd, uint16_t local_port, EspEngine& engine, Ud
       case NatTKind::kEsp: {
         uint32_t if_id = 0;
         if (engine.Decapsulate(index, rx.source(i), now, pkt, &if_id) != EspError::kOk) break;
-        int tun = index.FindTun(if_id);
-        if (tun < 0) {
+        TunRef tun = index.FindTun(if_id);
+        if (tun.fd < 0) {
           counters_.CountDrop(EspError::kNoTun);
-        } else if (!WriteTun(tun, pkt)) {
-          counters_.send_dropped.fetch_add(1, std::memory_order_relaxed);
+        } else if (size_t dropped = writer.Add(tun.fd, tun.vnet_hdr, pkt)) {
+          counters_.send_dropped.fetch_add(dropped, std::memory_order_relaxed);
         }
         break;
       }
     }
+  }
+  // In-order TCP segments leave as one GSO write; the packets live in `rx`.
+  if (size_t dropped = writer.Flush()) {
+    counters_.send_dropped.fetch_add(dropped, std::memory_order_relaxed);
   }
   return n;
 }

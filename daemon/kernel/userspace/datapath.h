@@ -21,6 +21,8 @@
 #include "daemon/base/status.h"
 #include "daemon/kernel/userspace/esp_engine.h"
 #include "daemon/kernel/userspace/sa_table.h"
+#include "daemon/kernel/userspace/tun_coalesce.h"
+#include "daemon/kernel/userspace/tun_segment.h"
 #include "daemon/kernel/userspace/udp_io.h"
 
 namespace ikevpn::kernel::userspace {
@@ -37,6 +39,10 @@ class IkeSink {
 struct DatapathOptions {
   size_t batch = 64;         // packets per recvmmsg/sendmmsg/TUN read round
   size_t slot_size = 4096;   // bytes per packet slot (inner MTU + ~128)
+  bool udp_gso = true;       // UDP_SEGMENT on send (turned off if refused)
+  bool udp_gro = true;       // UDP_GRO on the NAT-T sockets
+  size_t gro_batch = 16;     // 64 KB messages per recvmmsg with GRO
+  int socket_buffer = 4 << 20;  // SO_RCVBUF/SO_SNDBUF of the NAT-T sockets
 };
 
 class Datapath {
@@ -65,10 +71,19 @@ class Datapath {
 
   void OutboundLoop();
   void InboundLoop();
+  // What the outbound worker owns.
+  struct OutboundState;
   // Each returns how many packets it took in.
-  size_t HandleTun(uint32_t if_id, EspEngine& engine, PacketBuffer* packets,
-                 UdpTxBatch& tx_v4, UdpTxBatch& tx_v6);
-  size_t HandleSocket(int fd, uint16_t local_port, EspEngine& engine, UdpRxBatch& rx);
+  size_t HandleTun(uint32_t if_id, OutboundState& out);
+  // TUN with IFF_VNET_HDR: reads super-packets and segments them; returns
+  // how many reads it made.
+  size_t HandleVnetTun(uint32_t if_id, TunRef tun, const SaIndex& index, OutboundState& out);
+  // Seals `pkt` and queues it for its peer; flushes when the batch is full.
+  void Send(uint32_t if_id, int64_t now, const SaIndex& index, PacketBuffer& pkt,
+            OutboundState& out);
+  void FlushSends(const SaIndex& index, OutboundState& out);
+  size_t HandleSocket(int fd, uint16_t local_port, EspEngine& engine, UdpRxBatch& rx,
+                      TunWriter& writer);
 
   SaTable& table_;
   SaEventSink& events_;

@@ -54,7 +54,7 @@ EspError EspEngine::Encapsulate(const SaIndex& index, uint32_t if_id, int64_t no
   InnerPacket inner;
   if (ParseInnerPacket(pkt.span(), 0, &inner) != EspError::kOk) return Fail(EspError::kBadInner);
   pkt.length = inner.length;
-  SaEntry* sa = index.FindOutbound(if_id, inner);
+  SaEntry* sa = index.FindOutbound(if_id, inner, now);
   if (!sa) return Fail(EspError::kNoSa);
 
   // §3.3.3: the counter must not cycle; rekey well before it would.
@@ -116,6 +116,14 @@ EspError EspEngine::Decapsulate(const SaIndex& index, const Endpoint& from, int6
   pkt.length = inner.length;  // drops TFC padding
 
   Account(*sa, inner.length, now);
+  // The peer sends on this CHILD_SA: it has installed it, so our outbound
+  // SA of it may take over from an older one (sa_entry.h).
+  if (!sa->outbound_confirmed.load(kRelaxed)) {
+    if (SaEntry* out = index.FindOutboundByReqid(sa->reqid)) {
+      out->confirmed.store(true, kRelaxed);
+      sa->outbound_confirmed.store(true, kRelaxed);
+    }
+  }
   if (!(from == sa->peer) && !sa->mapping_reported.load(kRelaxed) &&
       !sa->mapping_reported.exchange(true)) {
     sink_.OnMapping(sa->serial, from);

@@ -73,6 +73,17 @@ struct SaEntry {
   std::atomic<bool> soft_fired{false};
   std::atomic<bool> expired{false};  // hard expired: no longer used
   std::atomic<bool> mapping_reported{false};
+  // Outbound, make-before-break after a rekey (RFC 7296 §2.8): the peer may
+  // not have installed this SA's inbound twin yet when we do (we answered
+  // its CREATE_CHILD_SA). An older outbound SA for the same packets is
+  // preferred until this one is confirmed: our inbound SA of the same
+  // CHILD_SA decrypted a packet (the peer switched), or kConfirmSeconds
+  // passed since the datapath first considered it. The older one goes away
+  // when the peer deletes it.
+  std::atomic<bool> confirmed{false};
+  std::atomic<int64_t> confirm_deadline{0};  // wall seconds; 0: not considered yet
+  // Inbound: the outbound SA of this CHILD_SA was confirmed (no more lookups).
+  std::atomic<bool> outbound_confirmed{false};
 
   // --- loop thread only ---
   TimerId soft_timer = kNoTimer;

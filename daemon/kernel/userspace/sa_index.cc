@@ -6,12 +6,29 @@ namespace ikevpn::kernel::userspace {
 
 namespace {
 
-SaEntry* FirstUsable(const std::vector<SaEntry*>& list, const InnerPacket& packet) {
-  for (SaEntry* sa : list) {
-    if (sa->expired.load(std::memory_order_relaxed)) continue;
-    if (OutboundAllowed(packet, sa->local_ts, sa->remote_ts)) return sa;
+constexpr auto kRelaxed = std::memory_order_relaxed;
+
+bool Confirmed(SaEntry& sa, int64_t now) {
+  if (sa.confirmed.load(kRelaxed)) return true;
+  int64_t deadline = sa.confirm_deadline.load(kRelaxed);
+  if (deadline == 0) {
+    sa.confirm_deadline.store(now + kConfirmSeconds, kRelaxed);
+    return false;
   }
-  return nullptr;
+  if (now < deadline) return false;
+  sa.confirmed.store(true, kRelaxed);
+  return true;
+}
+
+SaEntry* FirstUsable(const std::vector<SaEntry*>& list, const InnerPacket& packet, int64_t now) {
+  SaEntry* newest = nullptr;
+  for (SaEntry* sa : list) {
+    if (sa->expired.load(kRelaxed)) continue;
+    if (!OutboundAllowed(packet, sa->local_ts, sa->remote_ts)) continue;
+    if (Confirmed(*sa, now)) return sa;
+    if (!newest) newest = sa;
+  }
+  return newest;
 }
 
 void Erase(std::vector<SaEntry*>& list, SaEntry* sa) {
@@ -28,16 +45,16 @@ bool SingleRemoteHost(const SaEntry& sa, IpAddress* host) {
   return true;
 }
 
-SaEntry* SaIndex::FindOutbound(uint32_t if_id, const InnerPacket& packet) const {
+SaEntry* SaIndex::FindOutbound(uint32_t if_id, const InnerPacket& packet, int64_t now) const {
   auto set = outbound.find(if_id);
   if (set == outbound.end()) return nullptr;
   if (!set->second.by_host.empty()) {
     auto host = set->second.by_host.find(packet.dst);
     if (host != set->second.by_host.end()) {
-      if (SaEntry* sa = FirstUsable(host->second, packet)) return sa;
+      if (SaEntry* sa = FirstUsable(host->second, packet, now)) return sa;
     }
   }
-  return FirstUsable(set->second.others, packet);
+  return FirstUsable(set->second.others, packet, now);
 }
 
 void SaIndex::AddOutbound(SaEntry* sa) {
@@ -45,9 +62,12 @@ void SaIndex::AddOutbound(SaEntry* sa) {
   IpAddress host;
   std::vector<SaEntry*>& list = SingleRemoteHost(*sa, &host) ? set.by_host[host] : set.others;
   list.insert(list.begin(), sa);
+  if (sa->reqid) outbound_by_reqid[sa->reqid] = sa;
 }
 
 void SaIndex::RemoveOutbound(SaEntry* sa) {
+  auto by_reqid = outbound_by_reqid.find(sa->reqid);
+  if (by_reqid != outbound_by_reqid.end() && by_reqid->second == sa) outbound_by_reqid.erase(by_reqid);
   auto set = outbound.find(sa->if_id);
   if (set == outbound.end()) return;
   IpAddress host;

@@ -10,7 +10,8 @@
 //  - other SAs are scanned newest first, so after a rekey the new SA wins
 //    (make-before-break) and among tunnels to different subnets the one
 //    whose selectors match is taken.
-// Hard-expired SAs are skipped.
+// Hard-expired SAs are skipped, and a new SA that the peer may not have
+// installed yet waits behind an older one (SaEntry::confirmed).
 #pragma once
 
 #include <cstdint>
@@ -31,6 +32,9 @@ struct IpAddressHash {
   }
 };
 
+// How long an unconfirmed outbound SA waits behind an older one at most.
+inline constexpr int64_t kConfirmSeconds = 2;
+
 struct OutboundSet {
   // Newest first in each list.
   std::unordered_map<IpAddress, std::vector<SaEntry*>, IpAddressHash> by_host;
@@ -39,10 +43,17 @@ struct OutboundSet {
   bool empty() const { return by_host.empty() && others.empty(); }
 };
 
+// A TUN device: its fd and whether reads and writes carry a virtio_net_hdr.
+struct TunRef {
+  int fd = -1;
+  bool vnet_hdr = false;
+};
+
 struct SaIndex {
   std::unordered_map<uint32_t, SaEntry*> inbound;      // by SPI
   std::unordered_map<uint32_t, OutboundSet> outbound;  // by if_id
-  std::unordered_map<uint32_t, int> tun_fds;           // by if_id
+  std::unordered_map<uint32_t, SaEntry*> outbound_by_reqid;  // newest; reqid 0 not kept
+  std::unordered_map<uint32_t, TunRef> tuns;          // by if_id
   int socket_v4 = -1;
   int socket_v6 = -1;
 
@@ -50,13 +61,18 @@ struct SaIndex {
     auto it = inbound.find(spi);
     return it == inbound.end() ? nullptr : it->second;
   }
-  SaEntry* FindOutbound(uint32_t if_id, const InnerPacket& packet) const;
-  int FindTun(uint32_t if_id) const {
-    auto it = tun_fds.find(if_id);
-    return it == tun_fds.end() ? -1 : it->second;
+  // The newest confirmed usable SA (sa_entry.h), else the newest usable one.
+  SaEntry* FindOutbound(uint32_t if_id, const InnerPacket& packet, int64_t now) const;
+  TunRef FindTun(uint32_t if_id) const {
+    auto it = tuns.find(if_id);
+    return it == tuns.end() ? TunRef{} : it->second;
   }
   int SocketFor(const IpAddress& peer) const { return peer.is_v4() ? socket_v4 : socket_v6; }
 
+  SaEntry* FindOutboundByReqid(uint32_t reqid) const {
+    auto it = outbound_by_reqid.find(reqid);
+    return it == outbound_by_reqid.end() ? nullptr : it->second;
+  }
   void AddOutbound(SaEntry* sa);
   void RemoveOutbound(SaEntry* sa);
 };

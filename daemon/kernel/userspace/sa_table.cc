@@ -149,20 +149,21 @@ void SaTable::Clear() {
   ReaderLock::WriteGuard guard(lock_);
   index_.inbound.clear();
   index_.outbound.clear();
+  index_.outbound_by_reqid.clear();
   by_serial_.clear();
   entries_.clear();
 }
 
-Status SaTable::AttachTun(uint32_t if_id, int fd) {
-  if (fd < 0) return Status(Code::kInvalidArgument, "bad TUN fd");
+Status SaTable::AttachTun(uint32_t if_id, TunRef tun) {
+  if (tun.fd < 0) return Status(Code::kInvalidArgument, "bad TUN fd");
   ReaderLock::WriteGuard guard(lock_);
-  index_.tun_fds[if_id] = fd;
+  index_.tuns[if_id] = tun;
   return Status::Ok();
 }
 
 Status SaTable::DetachTun(uint32_t if_id) {
   ReaderLock::WriteGuard guard(lock_);
-  if (!index_.tun_fds.erase(if_id)) return Status(Code::kNotFound, "no TUN for if_id");
+  if (!index_.tuns.erase(if_id)) return Status(Code::kNotFound, "no TUN for if_id");
   return Status::Ok();
 }
 

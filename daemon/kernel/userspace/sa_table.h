@@ -59,7 +59,7 @@ class SaTable {
 
   // TUN devices per if_id. The fd stays the caller's; after DetachTun
   // returns no worker touches it any more.
-  Status AttachTun(uint32_t if_id, int fd);
+  Status AttachTun(uint32_t if_id, TunRef tun);
   Status DetachTun(uint32_t if_id);
   // The port-4500 sockets ESP goes out on (-1 to clear).
   void SetSocket(int family, int fd);

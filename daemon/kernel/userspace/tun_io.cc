@@ -42,12 +42,21 @@ bool WriteTun(int fd, const PacketBuffer& pkt) {
   }
 }
 
-Result<int> OpenTun(const std::string& name) {
+Result<bool> SetupTunOffload(int fd) {
+  ifreq ifr{};
+  if (ioctl(fd, TUNGETIFF, &ifr) < 0) return false;  // not a TUN device: plain reads and writes
+  if (!(ifr.ifr_flags & IFF_VNET_HDR)) return false;
+  unsigned long offload = TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6;
+  if (ioctl(fd, TUNSETOFFLOAD, offload) < 0) return ErrnoStatus("TUNSETOFFLOAD", errno);
+  return true;
+}
+
+Result<int> OpenTun(const std::string& name, bool vnet_hdr) {
   if (name.size() >= IFNAMSIZ) return Status(Code::kInvalidArgument, "interface name too long");
   int fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC);
   if (fd < 0) return ErrnoStatus("open /dev/net/tun", errno);
   ifreq ifr{};
-  ifr.ifr_flags = IFF_TUN | IFF_NO_PI;
+  ifr.ifr_flags = static_cast<short>(IFF_TUN | IFF_NO_PI | (vnet_hdr ? IFF_VNET_HDR : 0));
   memcpy(ifr.ifr_name, name.data(), name.size());
   if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
     int err = errno;

@@ -30,36 +30,55 @@ NatTKind ClassifyNatT(ByteSpan datagram);
 // local port, or -1 on error.
 int PrepareNatTSocket(int fd, uint16_t* local_port);
 
+// Turns on UDP_GRO (the kernel then hands over runs of equal-sized
+// datagrams of one flow as one; UdpRxBatch splits them). False if the
+// kernel refuses.
+bool EnableUdpGro(int fd);
+
+// Receives with recvmmsg into `count` fixed slots of `slot_size` bytes. With
+// `gro` each slot may hold up to kMaxGroSegments datagrams of one flow
+// (slot_size must then be at least 64 KB); packet(i) are the datagrams.
 class UdpRxBatch {
  public:
-  UdpRxBatch(size_t count, size_t slot_size);
+  static constexpr size_t kMaxGroSegments = 64;
 
-  size_t capacity() const { return packets_.size(); }
-  // Receives up to capacity() datagrams without blocking. Returns how many
-  // (0 if none were waiting or on error).
+  UdpRxBatch(size_t count, size_t slot_size, bool gro = false);
+
+  size_t capacity() const { return msgs_.size(); }
+  // Receives up to capacity() messages without blocking. Returns how many
+  // datagrams (0 if none were waiting or on error).
   size_t Receive(int fd, uint16_t local_port);
   PacketBuffer& packet(size_t i) { return packets_[i]; }
-  const Endpoint& source(size_t i) const { return sources_[i]; }
-  const Endpoint& destination(size_t i) const { return destinations_[i]; }
+  const Endpoint& source(size_t i) const { return sources_[message_of_[i]]; }
+  const Endpoint& destination(size_t i) const { return destinations_[message_of_[i]]; }
 
  private:
   std::vector<uint8_t> storage_;
-  std::vector<PacketBuffer> packets_;
+  std::vector<PacketBuffer> packets_;   // per datagram
+  std::vector<uint32_t> message_of_;    // per datagram
   std::vector<mmsghdr> msgs_;
   std::vector<iovec> iovs_;
   std::vector<sockaddr_storage> addrs_;
   std::vector<uint64_t> control_;  // cmsg space, 8-byte aligned
-  std::vector<Endpoint> sources_;
-  std::vector<Endpoint> destinations_;
+  std::vector<Endpoint> sources_;       // per message
+  std::vector<Endpoint> destinations_;  // per message
   size_t slot_size_;
 };
 
+// Sends with sendmmsg. With `gso`, runs of datagrams to one peer of equal
+// size (the last may be shorter) go out as one message with UDP_SEGMENT
+// (UDP GSO: one trip through the stack for up to 64 datagrams); if the
+// kernel or route refuses GSO, it is turned off and the datagrams are sent
+// one by one.
 class UdpTxBatch {
  public:
-  explicit UdpTxBatch(size_t count);
+  static constexpr size_t kMaxGsoSegments = 64;
+
+  explicit UdpTxBatch(size_t count, bool gso = false);
 
   size_t size() const { return used_; }
-  bool full() const { return used_ == msgs_.size(); }
+  bool full() const { return used_ == iovs_.size(); }
+  bool gso() const { return gso_; }
   // Queues `pkt` (not copied: it must stay valid until Flush) for `to`.
   void Add(const PacketBuffer& pkt, const Endpoint& to);
   // Sends everything queued on `fd`; returns the number of datagrams dropped
@@ -67,10 +86,17 @@ class UdpTxBatch {
   size_t Flush(int fd);
 
  private:
-  std::vector<mmsghdr> msgs_;
-  std::vector<iovec> iovs_;
+  // Fills msgs_ with messages for the packets from `pos`; returns how many.
+  size_t BuildMessages(size_t pos);
+
+  std::vector<iovec> iovs_;         // per packet
+  std::vector<Endpoint> dests_;     // per packet
+  std::vector<mmsghdr> msgs_;       // per message
   std::vector<sockaddr_storage> addrs_;
+  std::vector<uint64_t> control_;
+  std::vector<size_t> first_;       // first packet of each message, then the end
   size_t used_ = 0;
+  bool gso_;
 };
 
 }  // namespace ikevpn::kernel::userspace

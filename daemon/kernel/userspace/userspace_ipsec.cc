@@ -1,5 +1,7 @@
 #include "daemon/kernel/userspace/userspace_ipsec.h"
 
+#include "daemon/kernel/userspace/tun_io.h"
+
 #include <sys/socket.h>
 
 #include <cerrno>
@@ -106,7 +108,10 @@ void UserspaceIpsec::DetachIkeSocket(int fd) {
 Status UserspaceIpsec::AttachTun(uint32_t if_id, int fd) {
   if (tuns_.count(if_id)) return Status(Code::kExists, "TUN already attached for if_id");
   if (options_.start_datapath) IKEVPN_RETURN_IF_ERROR(datapath_.Start());
-  IKEVPN_RETURN_IF_ERROR(table_.AttachTun(if_id, fd));
+  // A device with IFF_VNET_HDR gets TCP super-packets (offload); the
+  // datapath segments and coalesces them itself.
+  IKEVPN_ASSIGN_OR_RETURN(bool vnet_hdr, SetupTunOffload(fd));
+  IKEVPN_RETURN_IF_ERROR(table_.AttachTun(if_id, TunRef{fd, vnet_hdr}));
   if (datapath_.running()) {
     Status st = datapath_.AddTun(if_id, fd);
     if (!st.ok()) {

@@ -65,8 +65,8 @@ class UserspaceIpsec final : public KernelIpsec, private SaEventSink, private Ik
   Status AttachIkeSocket(int fd, uint16_t port, IkeDatagramHandler ike_rx) override;
   Status FlushOwned() override;
 
-  // The TUN device of interface `if_id` (IFF_TUN | IFF_NO_PI; made
-  // non-blocking). The fd stays the caller's: DetachTun before closing it.
+  // The TUN device of interface `if_id` (IFF_TUN | IFF_NO_PI, with or
+  // without IFF_VNET_HDR; made non-blocking; offload enabled if vnet). The fd stays the caller's: DetachTun before closing it.
   Status AttachTun(uint32_t if_id, int fd);
   Status DetachTun(uint32_t if_id);
   // Stops reading `fd` (before the daemon closes it).

@@ -63,7 +63,8 @@ class Underlay {
     bool seen = false;
     ssize_t n;
     while ((n = read(fd_, buf, sizeof buf)) > 0) {
-      seen |= n >= 20 && std::memcmp(buf + 16, &to.sin_addr, 4) == 0;
+      // OpenTunQueue sets IFF_VNET_HDR: a 10-byte virtio_net_hdr comes first.
+      seen |= n >= 30 && std::memcmp(buf + 10 + 16, &to.sin_addr, 4) == 0;
     }
     return seen;
   }

@@ -42,6 +42,9 @@ struct PairOptions {
   TrafficSelectors out_remote = {Ts("10.2.0.0/16"), Ts("fd00:2::/64")};
   TrafficSelectors in_local = {Ts("10.2.0.0/16"), Ts("fd00:2::/64")};
   TrafficSelectors in_remote = {Ts("10.1.0.0/16"), Ts("fd00:1::/64")};
+  uint32_t reqid = 1;  // the CHILD_SA
+  bool add_out = true;
+  bool add_in = true;
 };
 
 // Installs `from`'s outbound SA and `to`'s matching inbound SA.
@@ -57,13 +60,19 @@ void AddPair(Peer& from, Peer& to, uint32_t spi, const PairOptions& o = {}) {
   out.hard = o.out_hard;
   out.local_ts = o.out_local;
   out.remote_ts = o.out_remote;
-  ASSERT_TRUE(from.table.Add(id, out).ok());
+  out.reqid = o.reqid;
+  if (o.add_out) {
+    ASSERT_TRUE(from.table.Add(id, out).ok());
+  }
   SaData in = testing::MakeSaData(o.alg, static_cast<uint8_t>(spi), true, o.esn);
   in.soft = o.in_soft;
   in.hard = o.in_hard;
   in.local_ts = o.in_local;
   in.remote_ts = o.in_remote;
-  ASSERT_TRUE(to.table.Add(id, in).ok());
+  in.reqid = o.reqid;
+  if (o.add_in) {
+    ASSERT_TRUE(to.table.Add(id, in).ok());
+  }
 }
 
 SaId IdOf(Peer& from, Peer& to, uint32_t spi) {
@@ -75,9 +84,9 @@ SaId IdOf(Peer& from, Peer& to, uint32_t spi) {
   return id;
 }
 
-EspError Encap(Peer& from, Slot& slot) {
+EspError Encap(Peer& from, Slot& slot, int64_t now = kNow) {
   Endpoint peer;
-  return from.engine.Encapsulate(from.table.index(), kIfId, kNow, slot.pkt, &peer);
+  return from.engine.Encapsulate(from.table.index(), kIfId, now, slot.pkt, &peer);
 }
 
 EspError Decap(Peer& from, Peer& to, Slot& slot, uint16_t port = 4500) {
@@ -277,6 +286,67 @@ TEST_F(EspEngineTest, MakeBeforeBreakRekey) {
   Slot after(v4_);
   ASSERT_EQ(Encap(alice_, after), EspError::kOk);
   EXPECT_EQ(LoadBe32(after.pkt.data()), 0x2002u);
+}
+
+// RFC 7296 §2.8: the responder of a CHILD_SA rekey installs the new SAs
+// before the initiator has seen the answer; it keeps sending on the old
+// outbound SA until the initiator's traffic arrives on the new inbound one.
+TEST_F(EspEngineTest, RekeyResponderSwitchesWhenThePeerDoes) {
+  Bytes to_alice = MakeUdpPacket("10.2.0.1", "10.1.0.1", 2000, 1000, 100);
+  PairOptions back;  // bob -> alice
+  std::swap(back.out_local, back.in_local);
+  std::swap(back.out_remote, back.in_remote);
+  AddPair(alice_, bob_, 0x1001);
+  AddPair(bob_, alice_, 0x1002, back);
+  Slot ping(v4_);
+  ASSERT_EQ(Encap(alice_, ping), EspError::kOk);
+  ASSERT_EQ(Decap(alice_, bob_, ping), EspError::kOk);  // confirms bob's 0x1002
+
+  // CREATE_CHILD_SA: bob answers and installs reqid 2 (in 0x2001, out 0x2002).
+  PairOptions fresh_in, fresh_out = back;
+  fresh_in.reqid = fresh_out.reqid = 2;
+  fresh_in.add_out = false;
+  fresh_out.add_in = false;
+  AddPair(alice_, bob_, 0x2001, fresh_in);
+  AddPair(bob_, alice_, 0x2002, fresh_out);
+  Slot reply(to_alice);
+  ASSERT_EQ(Encap(bob_, reply), EspError::kOk);
+  EXPECT_EQ(LoadBe32(reply.pkt.data()), 0x1002u);  // alice has no 0x2002 yet
+  EXPECT_EQ(Decap(bob_, alice_, reply), EspError::kOk);
+
+  // Alice processes the answer: installs both, drops her old outbound SA.
+  fresh_in.add_in = false;
+  fresh_in.add_out = true;
+  fresh_out.add_in = true;
+  fresh_out.add_out = false;
+  AddPair(alice_, bob_, 0x2001, fresh_in);
+  AddPair(bob_, alice_, 0x2002, fresh_out);
+  ASSERT_TRUE(alice_.table.Delete(IdOf(alice_, bob_, 0x1001)).ok());
+  Slot next(v4_);
+  ASSERT_EQ(Encap(alice_, next), EspError::kOk);
+  EXPECT_EQ(LoadBe32(next.pkt.data()), 0x2001u);
+  ASSERT_EQ(Decap(alice_, bob_, next), EspError::kOk);  // bob: alice switched
+  Slot reply2(to_alice);
+  ASSERT_EQ(Encap(bob_, reply2), EspError::kOk);
+  EXPECT_EQ(LoadBe32(reply2.pkt.data()), 0x2002u);
+  EXPECT_EQ(Decap(bob_, alice_, reply2), EspError::kOk);
+}
+
+TEST_F(EspEngineTest, UnconfirmedNewOutboundSaTakesOverAfterAWhile) {
+  AddPair(alice_, bob_, 0x1001);
+  Slot a(v4_), a2(v4_);
+  ASSERT_EQ(Encap(alice_, a, kNow - 10), EspError::kOk);
+  ASSERT_EQ(Encap(alice_, a2, kNow - 5), EspError::kOk);  // old one confirmed by age
+  PairOptions o;
+  o.reqid = 2;
+  AddPair(alice_, bob_, 0x2002, o);
+  Slot b(v4_), c(v4_), d(v4_);
+  ASSERT_EQ(Encap(alice_, b, kNow), EspError::kOk);
+  EXPECT_EQ(LoadBe32(b.pkt.data()), 0x1001u);
+  ASSERT_EQ(Encap(alice_, c, kNow + kConfirmSeconds - 1), EspError::kOk);
+  EXPECT_EQ(LoadBe32(c.pkt.data()), 0x1001u);
+  ASSERT_EQ(Encap(alice_, d, kNow + kConfirmSeconds), EspError::kOk);
+  EXPECT_EQ(LoadBe32(d.pkt.data()), 0x2002u);
 }
 
 TEST_F(EspEngineTest, RoadWarriorGatewayChoosesSaByInnerDestination) {

@@ -125,11 +125,11 @@ TEST_F(SaTableTest, TimeLifetimesFireSoftThenHardOnce) {
   InnerPacket p;
   ASSERT_EQ(ParseInnerPacket(testing::MakeUdpPacket("10.1.0.1", "10.2.0.1", 1, 2, 0), 0, &p),
             EspError::kOk);
-  EXPECT_NE(table_.index().FindOutbound(7, p), nullptr);  // soft: still used
+  EXPECT_NE(table_.index().FindOutbound(7, p, 0), nullptr);  // soft: still used
   AdvanceAndRun(clock_, timers_, std::chrono::seconds(10));
   ASSERT_EQ(events_.size(), 2u);
   EXPECT_EQ(events_[1], std::make_pair(0x1234u, ExpireKind::kHard));
-  EXPECT_EQ(table_.index().FindOutbound(7, p), nullptr);  // hard: no longer used
+  EXPECT_EQ(table_.index().FindOutbound(7, p, 0), nullptr);  // hard: no longer used
   EXPECT_TRUE(table_.Query(id).ok());                     // until deleted
   AdvanceAndRun(clock_, timers_, std::chrono::seconds(100));
   EXPECT_EQ(events_.size(), 2u);

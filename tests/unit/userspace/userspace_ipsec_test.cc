@@ -170,7 +170,7 @@ TEST_F(UserspaceIpsecTest, KeepalivesGoToIdlePeersOnce) {
   ASSERT_EQ(ParseInnerPacket(testing::MakeUdpPacket("10.1.0.1", "10.2.0.1", 1, 2, 0), 0, &p),
             EspError::kOk);
   ASSERT_TRUE(ipsec_->DeleteSa(OutId(0x1001)).ok());
-  SaEntry* sa = ipsec_->table().index().FindOutbound(3, p);
+  SaEntry* sa = ipsec_->table().index().FindOutbound(3, p, clock_.WallSeconds());
   ASSERT_NE(sa, nullptr);
   EXPECT_EQ(sa->id.spi, 0x1002u);
   sa->counters.last_use = clock_.WallSeconds();
