@@ -3,6 +3,7 @@
 #include <signal.h>
 #include <sys/epoll.h>
 #include <sys/signalfd.h>
+#include <sys/stat.h>
 #include <systemd/sd-daemon.h>
 #include <unistd.h>
 
@@ -87,11 +88,21 @@ Status Daemon::Start() {
   es.half_open_limit = g.half_open_limit;
   es.cookie_threshold = g.cookie_threshold;
   es.force_encap = backend_.needs_udp_encap;
-  engine_ = std::make_unique<ike::Engine>(ike::EngineEnv{clock_, loop_, rng_, *backend_.kernel, *backend_.interfaces,
-                                                         *sockets_, secrets_, credentials_,
-                                                         [this](const api::Event& e) { Publish(e); }, es});
+  engine_ = std::make_unique<ike::Engine>(ike::EngineEnv{
+      clock_, loop_, rng_, *backend_.kernel, *backend_.interfaces, *sockets_, secrets_, credentials_,
+      [this](const api::Event& e) { Publish(e); }, es,
+      [this](const ike::PeerSighting& p) {
+        if (inertia_) inertia_->OnPeerSeen(p);
+      }});
   backend_.kernel->SetListener(engine_.get());
+  const std::string state_dir = options_.state_dir.empty() ? g.state_dir : options_.state_dir;
+  if (mkdir(state_dir.c_str(), 0700) != 0 && errno != EEXIST)
+    IKEVPN_LOG(kDaemon, kWarn) << "state directory " << state_dir << ": " << strerror(errno);
+  inertia_ = std::make_unique<InertiaService>(*engine_, clock_, loop_, state_dir);
   IKEVPN_RETURN_IF_ERROR(ApplyConfig(std::move(parsed.config), /*initial=*/true));
+  // After the connections (start-action = start ones are on their way):
+  // back to the peers we served before the restart.
+  inertia_->Start();
 
   IKEVPN_ASSIGN_OR_RETURN(dbus::BusSpec spec, dbus::BusSpec::Parse(options_.bus));
   bus_ = std::make_unique<dbus::ControlService>(*this, loop_, spec);
@@ -204,8 +215,10 @@ void Daemon::Shutdown() {
   stopping_ = true;
   sd_notify(0, "STOPPING=1");
   if (bus_) bus_->Stop();
+  if (inertia_) inertia_->Stop();
   if (engine_) engine_->DeleteAll();
   engine_.reset();
+  inertia_.reset();
   if (sockets_) sockets_->Close();
   if (backend_.interfaces) backend_.interfaces->ReleaseAll();
   if (backend_.kernel) {
@@ -216,6 +229,7 @@ void Daemon::Shutdown() {
 
 void Daemon::Publish(const api::Event& e) {
   // Copy: a subscriber may unsubscribe from inside its callback.
+  if (inertia_) inertia_->OnEvent(e);
   auto subs = subscribers_;
   for (auto& [token, fn] : subs) fn(e);
 }

@@ -20,6 +20,7 @@
 #include "daemon/api/control.h"
 #include "daemon/app/backend.h"
 #include "daemon/app/credentials.h"
+#include "daemon/app/inertia_service.h"
 #include "daemon/app/options.h"
 #include "daemon/app/secret_store.h"
 #include "daemon/base/clock.h"
@@ -75,6 +76,7 @@ class Daemon final : public api::ControlApi {
   FileCredentialStore credentials_;
   std::unique_ptr<net::IkeSockets> sockets_;
   std::unique_ptr<ike::Engine> engine_;
+  std::unique_ptr<InertiaService> inertia_;
   std::unique_ptr<dbus::ControlService> bus_;
   config::Config config_;
   std::map<uint64_t, std::function<void(const api::Event&)>> subscribers_;

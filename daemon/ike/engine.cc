@@ -259,6 +259,7 @@ void Engine::OnIkeEstablished(IkeSa& sa) {
                           << sa.local_id.text << "] and " << sa.remote.ToString() << " [" << sa.peer_id_text
                           << "] " << sa.keys->algorithms.ToString();
   ScheduleIkeTimers(sa);
+  OnPeerEstablished(sa);
   Emit({api::EventKind::kIkeSaUp, sa.connection().name, api::ConnectionState::kConnecting, sa.id()});
 }
 
@@ -270,6 +271,7 @@ void Engine::OnChildUp(IkeSa& sa, ChildSa& child, bool rekeyed) {
                           << "_i " << child.spi_out << "_o" << std::dec << " " << child.algorithms.ToString()
                           << (child.interface.empty() ? "" : " on " + child.interface);
   if (!rekeyed) {
+    ReportPeer(sa);
     Emit({api::EventKind::kChildSaUp, sa.connection().name, api::ConnectionState::kUp, sa.id(), child.id()});
     Emit({api::EventKind::kConnectionState, sa.connection().name, api::ConnectionState::kUp, sa.id()});
     FinishInitiate(sa.connection().name, Status::Ok());
@@ -389,6 +391,7 @@ void Engine::OnMapping(const kernel::SaId& id, const Endpoint& new_remote) {
     if (!sa.FindChildBySpi(id.spi)) return;
     IKEVPN_LOG(kIke, kInfo) << "IKE_SA " << SaName(sa) << ": NAT mapping changed to " << new_remote.ToString();
     sa.remote = new_remote;
+    ReportPeer(sa);
   });
 }
 

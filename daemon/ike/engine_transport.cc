@@ -306,6 +306,7 @@ void Engine::UpdatePeerAddress(IkeSa& sa, const Endpoint& local, const Endpoint&
     Status s = c->UpdateAddresses(env_.kernel, local.address, remote.address, true, local.port, remote.port);
     if (!s.ok()) IKEVPN_LOG(kKnl, kWarn) << "updating CHILD_SA addresses: " << s.ToString();
   }
+  ReportPeer(sa);
 }
 
 void Engine::HandleResponse(IkeSa& sa, const Message& response) {

@@ -151,6 +151,8 @@ ResponderOutcome RespondIkeAuth(Engine& engine, IkeSa& sa, const Message& m) {
   } else {
     IKEVPN_LOG(kIke, kWarn) << "IKE_SA " << Name(sa) << ": no CHILD_SA: " << child.status().message();
   }
+  // After the new CHILD_SA is installed: the interface never goes down.
+  if (m.HasNotify(NotifyType::kInitialContact)) engine.ReplaceStaleSas(sa);
   return out;
 }
 
