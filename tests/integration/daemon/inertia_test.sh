@@ -42,9 +42,10 @@ for i in 1 2 3; do
   nt_check "c$i: traffic resumed within $LIMIT_MS ms" test -n "$MS" -a "${MS:-99999}" -le $LIMIT_MS
 done
 nt_check "gateway initiated to the remembered clients" nt_log_has gw 'inertia: 3 remembered peer'
-nt_check "c3 was reached from the NAT-T port" nt_log_has gw 'initiating IKE_SA rw\[[0-9]+\] to c3 at 192\.0\.2\.13:[0-9]+ \(address inertia\)'
+nt_check "c3 was initiated to at its NAT's address" nt_log_has gw 'initiating IKE_SA rw\[[0-9]+\] to @c3 at 192\.0\.2\.13:[0-9]+ \(address inertia\)'
+nt_check "... from the NAT-T port" nt_log_has gw 'established between 192\.0\.2\.1:4500 \[@gw\] and 192\.0\.2\.13:'
 for i in 1 2 3; do
-  nt_check "c$i: the stale IKE_SA was replaced" nt_log_has c$i 'replaced by \[[0-9]+\]: gw sent INITIAL_CONTACT'
+  nt_check "c$i: the stale IKE_SA was replaced" nt_log_has c$i 'replaced by \[[0-9]+\]: @gw sent INITIAL_CONTACT'
   nt_check_not "c$i: ipsec0 did not flap" nt_log_has c$i 'ipsec0 down'
 done
 nt_finish
