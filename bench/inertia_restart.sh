@@ -25,7 +25,8 @@ ROUNDS=${2:-3}
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/../tests/integration/lib/netns.sh"
 . "$HERE/../tests/integration/lib/roadwarriors.sh"
-NT_TIMEOUT=$((ROUNDS * 120 + 60)) nt_init rwbench nft
+RECOVERY_LIMIT=${RECOVERY_LIMIT:-45}
+NT_TIMEOUT=$((ROUNDS * 2 * (RECOVERY_LIMIT + 30) + RECOVERY_LIMIT + 60)) nt_init rwbench nft
 CHARON=/usr/lib/ipsec/charon
 HAVE_CHARON=1
 [ -x "$CHARON" ] && [ -e /usr/lib/ipsec/plugins/libstrongswan-kernel-libipsec.so ] || HAVE_CHARON=0
@@ -162,6 +163,9 @@ gw_start() {
   if [ "$1" = ikevpnd ]; then
     nt_daemon gw "$GW" "$NT_DIR/gw.conf" --bus none --backend userspace >/dev/null
   else
+    # An address inside the selectors, for charon's table-220 routes
+    # (ikevpnd puts it on its ipsec0 itself).
+    ip -n "$GW" addr replace 10.99.0.1/32 dev lo
     charon_start gw "$GW"
   fi
 }
@@ -175,6 +179,7 @@ clients_start() {
       nt_daemon "c$i" "${!ns}" "$NT_DIR/c$i.conf" --bus none --backend userspace >/dev/null || return 1
     else
       charon_client_conf $i
+      ip -n "${!ns}" addr replace "10.99.0.1$i/32" dev lo
       charon_start "c$i" "${!ns}" || return 1
     fi
   done
@@ -183,11 +188,13 @@ clients_start() {
 stop_all() {
   local label
   for label in gw c1 c2 c3; do nt_stop "$label" TERM 5 >/dev/null; done
+  for ns in "$GW" "$C1" "$C2" "$C3"; do ip -n "$ns" addr flush dev lo scope global 2>/dev/null; done
   rm -rf "$NT_DIR"/state-* "$NT_DIR"/ping-c*.log
 }
 
 # run_round GATEWAY CLIENTS ROUND: prints "GATEWAY CLIENTS ROUND c1 c2 c3"
-# (ms from the gateway restart to the first ping reply, "-": none in 60 s).
+# (ms from the gateway restart to the first ping reply, "-": none within
+# RECOVERY_LIMIT s).
 run_round() {
   local gwk=$1 ck=$2 round=$3 i ns line pingers=()
   stop_all
@@ -208,7 +215,8 @@ run_round() {
   local t0
   t0=$(date +%s.%N)
   gw_start "$gwk" || { echo "$gwk gateway did not restart"; return 1; }
-  for i in 1 2 3; do nt_until 60 eval "[ -n \"\$(rw_first_reply_ms $i $t0)\" ]"; done
+  # Until every client has a reply, or RECOVERY_LIMIT s in all.
+  nt_until "$RECOVERY_LIMIT" eval '[ -n "$(rw_first_reply_ms 1 $t0)" ] && [ -n "$(rw_first_reply_ms 2 $t0)" ] && [ -n "$(rw_first_reply_ms 3 $t0)" ]'
   line="$gwk $ck $round"
   for i in 1 2 3; do
     local ms
@@ -220,19 +228,16 @@ run_round() {
   stop_all
 }
 
-# Addresses inside the selectors for charon's table-220 routes (ikevpnd
-# puts them on its ipsec0 itself; on lo they do no harm there).
-ip -n "$GW" addr add 10.99.0.1/32 dev lo
-for i in 1 2 3; do ns=C$i; ip -n "${!ns}" addr add "10.99.0.1$i/32" dev lo; done
 charon_gateway_conf
-rw_gateway_conf | nt_conf "$NT_DIR/gw.conf"
-charon_conf
+{ rw_gateway_conf; echo "$RW_CLIENT_EXTRA"; } | nt_conf "$NT_DIR/gw.conf"
 echo "# restart -> first ping reply, ms (c3 behind NAT); client dpd-delay $RW_DPD, retransmits 1 s x1.8, 3 tries"
 echo "# gateway clients round c1 c2 c3"
 for r in $(seq "$ROUNDS"); do
   run_round ikevpnd ikevpnd "$r"
   if [ $HAVE_CHARON = 1 ]; then
-    run_round charon ikevpnd "$r"
+    # ikevpnd clients recover from a dead gateway only with dpd-action =
+    # restart (issue 3): once is enough to show where they stand.
+    [ "$r" = 1 ] && run_round charon ikevpnd "$r"
     run_round charon charon "$r"
   fi
 done
