@@ -222,6 +222,7 @@ void Engine::Destroy(IkeSa& sa, const std::string& reason_ref) {
     IKEVPN_LOG(kIke, kInfo) << "IKE_SA " << SaName(sa) << " down: " << reason;
   }
   std::unique_ptr<IkeSa> gone = sas_.Remove(id);
+  inertia_sas_.erase(id);
   if (replaced) {
     Emit({api::EventKind::kConnectionState, name, StateOf(name), id});
     return;
