@@ -98,19 +98,27 @@ Status Daemon::Start() {
   es.half_open_limit = g.half_open_limit;
   es.cookie_threshold = g.cookie_threshold;
   es.force_encap = backend_.needs_udp_encap;
-  engine_ = std::make_unique<ike::Engine>(ike::EngineEnv{clock_, loop_, rng_, *backend_.kernel, *backend_.interfaces,
-                                                         *sockets_, secrets_, credentials_,
-                                                         [this](const api::Event& e) { Publish(e); }, es});
+  engine_ = std::make_unique<ike::Engine>(ike::EngineEnv{
+      clock_, loop_, rng_, *backend_.kernel, *backend_.interfaces, *sockets_, secrets_, credentials_,
+      [this](const api::Event& e) { Publish(e); }, es,
+      [this](const ike::PeerSighting& p) {
+        if (inertia_) inertia_->OnPeerSeen(p);
+      }});
   backend_.kernel->SetListener(engine_.get());
+  const std::string state_dir = StateDir(options_, parsed.config.global);
+  inertia_ = std::make_unique<InertiaService>(*engine_, clock_, loop_, state_dir);
   addresses_ = std::make_unique<net::AddressMonitor>(loop_, [this] {
     if (engine_) ike::OnLocalAddressesChanged(*engine_);
   });
   if (Status s = addresses_->Start(); !s.ok())
     IKEVPN_LOG(kNet, kWarn) << "not watching address changes (MOBIKE cannot follow them): " << s.ToString();
-  leases_ = std::make_unique<pool::LeaseRegistry>(StateDir(options_, parsed.config.global) + "/leases.txt");
+  leases_ = std::make_unique<pool::LeaseRegistry>(state_dir + "/leases.txt");
   (void)leases_->Load();  // a corrupt file is logged and means no leases
   engine_->set_leases(leases_.get());
   IKEVPN_RETURN_IF_ERROR(ApplyConfig(std::move(parsed.config), /*initial=*/true));
+  // After the connections (start-action = start ones are on their way):
+  // back to the peers we served before the restart.
+  inertia_->Start();
 
   IKEVPN_ASSIGN_OR_RETURN(dbus::BusSpec spec, dbus::BusSpec::Parse(options_.bus));
   bus_ = std::make_unique<dbus::ControlService>(*this, loop_, spec);
@@ -244,8 +252,10 @@ void Daemon::Shutdown() {
   sd_notify(0, "STOPPING=1");
   if (bus_) bus_->Stop();
   addresses_.reset();
+  if (inertia_) inertia_->Stop();
   if (engine_) engine_->DeleteAll();
   engine_.reset();
+  inertia_.reset();
   if (sockets_) sockets_->Close();
   if (backend_.interfaces) backend_.interfaces->ReleaseAll();
   if (backend_.kernel) {
@@ -256,6 +266,7 @@ void Daemon::Shutdown() {
 
 void Daemon::Publish(const api::Event& e) {
   // Copy: a subscriber may unsubscribe from inside its callback.
+  if (inertia_) inertia_->OnEvent(e);
   auto subs = subscribers_;
   for (auto& [token, fn] : subs) fn(e);
 }

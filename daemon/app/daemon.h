@@ -20,6 +20,7 @@
 #include "daemon/api/control.h"
 #include "daemon/app/backend.h"
 #include "daemon/app/credentials.h"
+#include "daemon/app/inertia_service.h"
 #include "daemon/app/options.h"
 #include "daemon/app/secret_store.h"
 #include "daemon/base/clock.h"
@@ -83,6 +84,7 @@ class Daemon final : public api::ControlApi {
   std::unique_ptr<pool::LeaseRegistry> leases_;  // outlives the engine
   std::unique_ptr<ike::Engine> engine_;
   std::unique_ptr<net::AddressMonitor> addresses_;  // MOBIKE: our address changes
+  std::unique_ptr<InertiaService> inertia_;
   std::unique_ptr<dbus::ControlService> bus_;
   config::Config config_;  // the file's connections, then runtime_'s
   // Connections added over D-Bus (AddConnection): not in the file, kept

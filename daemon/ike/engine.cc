@@ -226,6 +226,7 @@ void Engine::Destroy(IkeSa& sa, const std::string& reason_ref) {
     IKEVPN_LOG(kIke, kInfo) << "IKE_SA " << sa.LogName() << " down: " << reason;
   }
   std::unique_ptr<IkeSa> gone = sas_.Remove(id);
+  inertia_sas_.erase(id);
   if (replaced) {
     Emit({api::EventKind::kConnectionState, name, StateOf(name), id});
     return;
@@ -288,6 +289,7 @@ void Engine::OnIkeEstablished(IkeSa& sa) {
                           << sa.local_id.text << "] and " << sa.remote.ToString() << " [" << sa.peer_id_text
                           << "] " << sa.keys->algorithms.ToString();
   ScheduleIkeTimers(sa);
+  OnPeerEstablished(sa);
   Emit({api::EventKind::kIkeSaUp, sa.connection().name, api::ConnectionState::kConnecting, sa.id()});
 }
 
@@ -299,6 +301,7 @@ void Engine::OnChildUp(IkeSa& sa, ChildSa& child, bool rekeyed) {
                           << "_i " << child.spi_out << "_o" << std::dec << " " << child.algorithms.ToString()
                           << (child.interface.empty() ? "" : " on " + child.interface);
   if (!rekeyed) {
+    ReportPeer(sa);
     Emit({api::EventKind::kChildSaUp, sa.connection().name, api::ConnectionState::kUp, sa.id(), child.id()});
     Emit({api::EventKind::kConnectionState, sa.connection().name, api::ConnectionState::kUp, sa.id()});
     CancelDpdAction(sa.connection().name);

@@ -55,6 +55,15 @@ class Engine final : public kernel::KernelListener {
   void Initiate(const std::string& name, std::function<void(Status)> done = nullptr);
   // Initiates `name` to a specific remote endpoint (address inertia).
   void InitiateTo(const std::string& name, const Endpoint& remote, std::function<void(Status)> done = nullptr);
+  // Address inertia (engine_inertia.cc): starts a new IKE_SA of `name` to
+  // `remote`, asking for (IDr) and requiring the identity `peer`; from the
+  // NAT-T port (non-ESP marker) when `nat_t`; with TSr = `virtual_ip` when
+  // given. Unlike InitiateTo it never joins the connection's other attempts
+  // (a road-warrior connection has many peers). Returns the IKE_SA id, whose
+  // kChildSaUp or kFailed event ends the attempt; kExists if an IKE_SA with
+  // that peer is up or under way.
+  Result<uint64_t> InitiatePeer(const std::string& name, const Endpoint& remote, const config::Identity& peer,
+                                bool nat_t, std::optional<IpAddress> virtual_ip);
   // Deletes every IKE_SA of the connection (INFORMATIONAL Delete).
   Status Terminate(const std::string& name);
   Status TerminateSa(uint64_t ike_sa_id);
@@ -109,6 +118,14 @@ class Engine final : public kernel::KernelListener {
   void Emit(api::Event event);
   void OnChildUp(IkeSa& sa, ChildSa& child, bool rekeyed_from_other);
   void OnIkeEstablished(IkeSa& sa);
+  // RFC 7296 §2.4: `fresh`'s peer sent INITIAL_CONTACT, so it holds no
+  // other IKE_SA with us: IKE_SAs of the same connection and identity
+  // established before `fresh` are stale (the peer restarted) and are
+  // removed locally. Called once `fresh` has its CHILD_SA, so the
+  // interface stays up and traffic moves to the new CHILD_SA.
+  void ReplaceStaleSas(IkeSa& fresh);
+  // Tells EngineEnv::peer_seen where `sa`'s peer is.
+  void ReportPeer(const IkeSa& sa);
 
   // Removes the SA now: uninstalls its CHILD_SAs, cancels its timers and
   // pending exchange, reports it down with `reason`. The IkeSa is gone
@@ -166,6 +183,8 @@ class Engine final : public kernel::KernelListener {
   // their timers, reporting each installed one down with `reason`.
   void UninstallChildren(IkeSa& sa, const std::string& reason);
   IkeSa* NewInitiatorSa(std::shared_ptr<const config::Connection> conn, const Endpoint& remote);
+  // An InitiatePeer SA is established: back to the shared Connection.
+  void OnPeerEstablished(IkeSa& sa);
 
   EngineEnv env_;
   IkeSaManager sas_;
@@ -184,6 +203,8 @@ class Engine final : public kernel::KernelListener {
   pool::LeaseRegistry* leases_ = nullptr;
   uint64_t last_child_id_ = 0;
   uint32_t last_reqid_ = 0;
+  // IKE_SAs started by InitiatePeer on a per-peer copy of their Connection.
+  std::set<uint64_t> inertia_sas_;
   ByteSpan current_datagram_;
   Endpoint current_local_;
   Endpoint current_remote_;

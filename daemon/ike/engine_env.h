@@ -20,6 +20,7 @@
 #include "daemon/ike/crypto/cert_validator.h"
 #include "daemon/ike/crypto/certificate.h"
 #include "daemon/ike/crypto/public_key.h"
+#include "daemon/ike/peer_sighting.h"
 #include "daemon/ifmgr/interface_manager.h"
 #include "daemon/kernel/kernel_ipsec.h"
 #include "daemon/net/ike_socket.h"
@@ -80,6 +81,8 @@ struct EngineSettings {
 };
 
 using EventSink = std::function<void(const api::Event&)>;
+// Address inertia: told where authenticated peers are (null: not wanted).
+using PeerSink = std::function<void(const PeerSighting&)>;
 
 struct EngineEnv {
   const Clock& clock;
@@ -92,6 +95,7 @@ struct EngineEnv {
   const CredentialStore& credentials;
   EventSink events;
   EngineSettings settings;
+  PeerSink peer_seen = nullptr;
 };
 
 }  // namespace ikevpn::ike

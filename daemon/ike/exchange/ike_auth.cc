@@ -152,7 +152,10 @@ ResponderOutcome RespondIkeAuth(Engine& engine, IkeSa& sa, const Message& m) {
   if (Status s = VerifyAuth(engine, sa, m, *auth, peer); !s.ok())
     return AuthFailed(sa, "authentication of " + peer.text + " failed: " + s.message());
   sa.peer_mobike = m.HasNotify(NotifyType::kMobikeSupported);
-  ReplaceOlderSas(engine, sa, m.HasNotify(NotifyType::kInitialContact));
+  // A road-warrior gateway replaces the identity's older IKE_SAs now, so
+  // that the new one gets its lease; everyone else does once the new
+  // CHILD_SA is installed (ReplaceStaleSas below): the interface never flaps.
+  if (sa.connection().remote.is_any()) ReplaceOlderSas(engine, sa, m.HasNotify(NotifyType::kInitialContact));
 
   // <-- HDR, SK {IDr, [CERT+,] AUTH, ...}
   ResponderOutcome out;
@@ -177,6 +180,8 @@ ResponderOutcome RespondIkeAuth(Engine& engine, IkeSa& sa, const Message& m) {
   } else {
     IKEVPN_LOG(kIke, kWarn) << "IKE_SA " << sa.LogName() << ": no CHILD_SA: " << child.status().message();
   }
+  // After the new CHILD_SA is installed: the interface never goes down.
+  if (m.HasNotify(NotifyType::kInitialContact)) engine.ReplaceStaleSas(sa);
   return out;
 }
 

@@ -136,6 +136,7 @@ void MoveChildSas(Engine& engine, IkeSa& sa) {
     IKEVPN_LOG(kIke, kDebug) << "CHILD_SA " << sa.connection().name << "{" << c->id() << "} now "
                              << sa.local.address.ToString() << " <-> " << sa.remote.address.ToString();
   }
+  engine.ReportPeer(sa);  // address inertia remembers where the peer is now
 }
 
 void RespondMobike(Engine& engine, IkeSa& sa, const Message& m, Payloads& out) {

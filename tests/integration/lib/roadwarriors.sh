@@ -1,0 +1,121 @@
+# shellcheck shell=bash
+# roadwarriors.sh — a gateway and three road-warrior clients in namespaces,
+# for the address-inertia test and benchmark. Source after netns.sh and
+# nt_init.
+#
+#   gw   192.0.2.1   (switch sw: bridge br0)   inner 10.99.0.1 on ipsec0
+#   c1   192.0.2.11                            inner 10.99.0.11
+#   c2   192.0.2.12                            inner 10.99.0.12
+#   nat  192.0.2.13 outside, 10.0.3.1 inside, nftables masquerade
+#   c3   10.0.3.2 behind nat                   inner 10.99.0.13
+#
+# Clients are ikevpnd (userspace backend) with start-action = start,
+# dpd-delay = $RW_DPD (default 10s), dpd-action = restart.
+
+RW_PSK="rw-0123456789abcdef-psk"
+RW_DPD=${RW_DPD:-10s}
+
+rw_topology() {
+  GW=$(nt_ns gw) SW=$(nt_ns sw) C1=$(nt_ns c1) C2=$(nt_ns c2) C3=$(nt_ns c3) NAT=$(nt_ns nat)
+  ip -n "$SW" link add br0 type bridge && ip -n "$SW" link set br0 up
+  local ns ifn addr
+  for spec in "$GW:g:192.0.2.1" "$C1:c1:192.0.2.11" "$C2:c2:192.0.2.12" "$NAT:n:192.0.2.13"; do
+    IFS=: read -r ns ifn addr <<<"$spec"
+    nt_veth "$ns" "e$ifn" "$addr/24" "$SW" "s$ifn" - || return 1
+    ip -n "$SW" link set "s$ifn" master br0
+  done
+  nt_veth "$NAT" in 10.0.3.1/24 "$C3" e3 10.0.3.2/24 || return 1
+  ip -n "$C3" route add default via 10.0.3.1
+  nt_exec "$NAT" sysctl -qw net.ipv4.ip_forward=1
+  nt_exec "$NAT" nft -f - <<NFT || return 1
+table ip rwnat {
+  chain post {
+    type nat hook postrouting priority srcnat; policy accept;
+    oifname "en" masquerade
+  }
+}
+NFT
+}
+
+# rw_gateway_conf: the ikevpnd gateway (remote = %any, inertia = yes).
+rw_gateway_conf() {
+  cat <<CONF
+[global]
+log-level = info
+retransmit-timeout = 500ms
+retransmit-tries = 3
+
+[rw]
+local = 192.0.2.1
+remote = %any
+local-id = @gw
+auth = psk
+psk = "$RW_PSK"
+local-ts = 10.99.0.1/32
+remote-ts = 10.99.0.0/24
+interface = ipsec0
+interface-address = 10.99.0.1/32
+dpd-delay = 30s
+dpd-action = clear
+inertia = yes
+inertia-max-age = 1d
+CONF
+}
+
+# rw_client_conf N: client cN (inner 10.99.0.1N).
+rw_client_conf() {
+  cat <<CONF
+[global]
+log-level = info
+retransmit-timeout = 1s
+retransmit-tries = 3
+
+[gw]
+local = %any
+remote = 192.0.2.1
+local-id = @c$1
+remote-id = @gw
+auth = psk
+psk = "$RW_PSK"
+local-ts = 10.99.0.1$1/32
+remote-ts = 10.99.0.1/32
+interface = ipsec0
+interface-address = 10.99.0.1$1/32
+start-action = start
+dpd-delay = $RW_DPD
+dpd-action = restart
+CONF
+}
+
+# rw_clients_start: writes the client configs and starts c1..c3.
+rw_clients_start() {
+  local i ns
+  for i in 1 2 3; do
+    rw_client_conf $i | nt_conf "$NT_DIR/c$i.conf"
+    ns=C$i
+    nt_daemon "c$i" "${!ns}" "$NT_DIR/c$i.conf" --bus none --backend userspace || return 1
+  done
+}
+
+# rw_ping_ok N: one ping from client N to the gateway's inner address.
+rw_ping_ok() {
+  local ns=C$1
+  nt_exec "${!ns}" ping -c 1 -W 1 -I "10.99.0.1$1" 10.99.0.1 >/dev/null 2>&1
+}
+
+# rw_pingers_start: a continuous ping (every 50 ms, unix-time stamps) from
+# each client, output in $NT_DIR/ping-cN.log.
+rw_pingers_start() {
+  local i ns
+  for i in 1 2 3; do
+    ns=C$i
+    nt_bg "${!ns}" "$NT_DIR/ping-c$i.log" ping -D -n -i 0.05 -W 1 -I "10.99.0.1$i" 10.99.0.1
+  done
+}
+
+# rw_first_reply_ms N T0: ms from T0 (unix seconds, fractional) to client
+# N's first ping reply after T0; empty if none.
+rw_first_reply_ms() {
+  awk -v t0="$2" '/bytes from/ { gsub(/[\[\]]/, "", $1); if ($1 + 0 > t0) { printf "%d\n", ($1 - t0) * 1000; exit } }' \
+    "$NT_DIR/ping-c$1.log"
+}

@@ -1,0 +1,125 @@
+// Address inertia between two engines: the gateway (right, remote = %any)
+// reports where its peer is, and after a "restart" (a fresh engine, no
+// Delete sent) it initiates to the remembered peer, whose stale IKE_SA the
+// new one replaces (RFC 7296 §2.4 INITIAL_CONTACT) without the interface
+// going down.
+#include <gtest/gtest.h>
+
+#include "tests/unit/ike/two_peers.h"
+
+using namespace std::chrono_literals;
+
+namespace ikevpn::ike::testing {
+namespace {
+
+class InertiaExchangeTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    client_ = SiteToSite("rw", true);
+    client_.local_ts.selectors = {*TrafficSelector::Parse("10.1.0.5/32")};
+    gateway_ = SiteToSite("rw", false);
+    gateway_.remote = config::Host{};  // %any
+    gateway_.remote_id.reset();
+    gateway_.inertia = true;
+    p.left.engine->SetConnections({std::make_shared<const config::Connection>(client_)});
+    StartGateway();
+  }
+
+  // A new gateway engine (the old one, if any, vanishes without a word).
+  void StartGateway() {
+    p.right.engine.reset();
+    p.right.outbox.clear();
+    EngineSettings settings;
+    settings.retransmit_jitter = 0;
+    p.right.engine = std::make_unique<Engine>(EngineEnv{
+        p.clock, p.timers, p.right.rng, p.right.kernel, p.right.interfaces, p.right, p.right.secrets,
+        p.right.credentials, [this](const api::Event& e) { p.right.events.push_back(e); }, settings,
+        [this](const PeerSighting& s) { seen.push_back(s); }});
+    p.right.kernel.SetListener(p.right.engine.get());
+    p.right.engine->SetConnections({std::make_shared<const config::Connection>(gateway_)});
+  }
+
+  config::Identity Client() const { return *client_.local_id; }
+
+  TwoPeers p;
+  config::Connection client_, gateway_;
+  std::vector<PeerSighting> seen;
+};
+
+TEST_F(InertiaExchangeTest, GatewayReportsWhereItsPeerIs) {
+  p.left.engine->Initiate("rw");
+  p.Pump();
+  ASSERT_EQ(p.right.engine->StateOf("rw"), api::ConnectionState::kUp);
+  ASSERT_FALSE(seen.empty());
+  const PeerSighting& s = seen.back();
+  EXPECT_EQ(s.connection, "rw");
+  EXPECT_TRUE(s.peer.Matches(Client()));
+  EXPECT_EQ(s.remote.ToString(), "192.0.2.1:500");
+  EXPECT_FALSE(s.behind_nat);
+  ASSERT_TRUE(s.virtual_ip.has_value()) << "the CHILD_SA's single-host remote TS";
+  EXPECT_EQ(s.virtual_ip->ToString(), "10.1.0.5");
+}
+
+TEST_F(InertiaExchangeTest, RestartedGatewayReplacesTheClientsStaleIkeSa) {
+  p.left.engine->Initiate("rw");
+  p.Pump();
+  ASSERT_EQ(p.left.engine->StateOf("rw"), api::ConnectionState::kUp);
+  const uint64_t stale = p.left.engine->ListIkeSas().at(0).id;
+  p.Run(5s);
+  StartGateway();  // kill -9 and restart: the client still has its IKE_SA
+
+  // HDR, SAi1, KEi, Ni -->  (from the gateway, now the initiator)
+  auto id = p.right.engine->InitiatePeer("rw", Endpoint{*IpAddress::Parse("192.0.2.1"), 500}, Client(), false,
+                                         *IpAddress::Parse("10.1.0.5"));
+  ASSERT_TRUE(id.ok()) << id.status().ToString();
+  // HDR, SK {IDi, IDr, AUTH, N(INITIAL_CONTACT), SAi2, TSi, TSr} --> ...
+  p.Pump();
+  EXPECT_EQ(p.right.engine->StateOf("rw"), api::ConnectionState::kUp);
+  auto ikes = p.left.engine->ListIkeSas();
+  ASSERT_EQ(ikes.size(), 1u) << "the stale IKE_SA is gone";
+  EXPECT_NE(ikes[0].id, stale);
+  EXPECT_FALSE(ikes[0].initiator);
+  auto children = p.left.engine->ListChildSas();
+  ASSERT_EQ(children.size(), 1u);
+  EXPECT_EQ(children[0].local_ts, std::vector<std::string>{"10.1.0.5/32"});
+  // The client's ipsec0 counted 1 -> 2 -> 1 CHILD_SAs: never down.
+  EXPECT_EQ(p.left.interfaces.history[1], (std::vector<int>{1, 2, 1}));
+  // The gateway's new SA asked for the remembered TSr.
+  auto gw_children = p.right.engine->ListChildSas();
+  ASSERT_EQ(gw_children.size(), 1u);
+  EXPECT_EQ(gw_children[0].remote_ts, std::vector<std::string>{"10.1.0.5/32"});
+  // Running on the configured connection again: a reload with the same
+  // configuration keeps it.
+  p.right.engine->SetConnections({std::make_shared<const config::Connection>(gateway_)});
+  p.Pump();
+  EXPECT_EQ(p.right.engine->IkeSaCount("rw"), 1u);
+  EXPECT_EQ(p.right.engine->StateOf("rw"), api::ConnectionState::kUp);
+}
+
+TEST_F(InertiaExchangeTest, NoSecondAttemptWhileThePeerIsConnected) {
+  p.left.engine->Initiate("rw");
+  p.Pump();
+  auto id = p.right.engine->InitiatePeer("rw", Endpoint{*IpAddress::Parse("192.0.2.1"), 500}, Client(), false,
+                                         std::nullopt);
+  ASSERT_FALSE(id.ok());
+  EXPECT_EQ(id.status().code(), Code::kExists);
+  EXPECT_EQ(p.right.engine->IkeSaCount("rw"), 1u);
+}
+
+TEST_F(InertiaExchangeTest, PeerBehindNatIsReachedFromTheNatTPort) {
+  auto id = p.right.engine->InitiatePeer("rw", Endpoint{*IpAddress::Parse("192.0.2.1"), 4500}, Client(), true,
+                                         std::nullopt);
+  ASSERT_TRUE(id.ok()) << id.status().ToString();
+  ASSERT_EQ(p.right.outbox.size(), 1u);
+  EXPECT_EQ(p.right.outbox.front().from.port, 4500);
+  EXPECT_EQ(p.right.outbox.front().to.port, 4500);
+}
+
+TEST_F(InertiaExchangeTest, UnknownConnectionIsAnError) {
+  auto id = p.right.engine->InitiatePeer("nope", Endpoint{*IpAddress::Parse("192.0.2.1"), 500}, Client(), false,
+                                         std::nullopt);
+  EXPECT_EQ(id.status().code(), Code::kNotFound);
+}
+
+}  // namespace
+}  // namespace ikevpn::ike::testing

@@ -1,0 +1,21 @@
+// Sample peers for the inertia tests.
+#pragma once
+
+#include "daemon/inertia/peer_file.h"
+
+namespace ikevpn::inertia {
+
+inline PeerRecord SamplePeer(int n, bool nat = false) {
+  PeerRecord r;
+  r.connection = "rw";
+  r.id_type = 2;  // ID_FQDN
+  r.id_text = "client" + std::to_string(n) + ".example.org";
+  r.id_data = Bytes(r.id_text.begin(), r.id_text.end());
+  r.address = Endpoint{*IpAddress::Parse("192.0.2." + std::to_string(n)), static_cast<uint16_t>(nat ? 40000 + n : 500)};
+  r.behind_nat = nat;
+  if (n % 2 == 0) r.virtual_ip = IpAddress::Parse("10.99.0." + std::to_string(n));
+  r.seen = 1700000000 + n;
+  return r;
+}
+
+}  // namespace ikevpn::inertia
