@@ -25,7 +25,8 @@ rw_gateway_conf | nt_conf "$NT_DIR/gw.conf"
 nt_check "gateway starts" nt_daemon gw "$GW" "$NT_DIR/gw.conf" --bus none --backend userspace
 nt_check "clients start" rw_clients_start
 for i in 1 2 3; do nt_wait 15 "c$i: CHILD_SA up" nt_log_has c$i 'CHILD_SA gw\{[0-9]+\} established'; done
-nt_check "every client has a virtual IP (${RW_SRC[*]})" rw_learn_vips
+nt_check "every client has a virtual IP" rw_learn_vips
+echo "   virtual IPs: c1 ${RW_SRC[1]}, c2 ${RW_SRC[2]}, c3 ${RW_SRC[3]}"
 nt_check "three distinct virtual IPs" test "$(printf '%s\n' "${RW_SRC[@]}" | sort -u | grep -c '^10\.10\.0\.')" = 3
 for i in 1 2 3; do nt_wait 5 "c$i: ping ${RW_SRC[$i]} -> $RW_DST" rw_ping_ok $i; done
 STATE=$NT_DIR/state-gw/inertia
