@@ -151,3 +151,29 @@ rw_first_reply_ms() {
   awk -v t0="$2" '/bytes from/ { gsub(/[\[\]]/, "", $1); if ($1 + 0 > t0) { printf "%d\n", ($1 - t0) * 1000; exit } }' \
     "$NT_DIR/ping-c$1.log"
 }
+
+# rw_start_all: topology, the ikevpnd gateway and the three clients (checks).
+rw_start_all() {
+  rw_topology || { nt_fail "topology"; return 1; }
+  rw_gateway_conf | nt_conf "$NT_DIR/gw.conf"
+  nt_check "gateway starts" nt_daemon gw "$GW" "$NT_DIR/gw.conf" --bus none --backend userspace
+  nt_check "clients start" rw_clients_start
+}
+
+# rw_restart_gateway: restarts the gateway; T0 = when (unix seconds).
+rw_restart_gateway() {
+  T0=$(date +%s.%N)
+  nt_check "gateway restarts" nt_daemon gw "$GW" "$NT_DIR/gw.conf" --bus none --backend userspace
+}
+
+# rw_check_resumed LIMIT_MS: per client, prints the time from T0 to its
+# first ping reply and checks it is within LIMIT_MS.
+rw_check_resumed() {
+  local i ms
+  for i in 1 2 3; do
+    nt_until 12 eval "[ -n \"\$(rw_first_reply_ms $i $T0)\" ]"
+    ms=$(rw_first_reply_ms $i "$T0")
+    echo "c$i: first ping reply from ${RW_SRC[$i]} ${ms:-none} ms after the gateway restart"
+    nt_check "c$i: traffic resumed within $1 ms" test -n "$ms" -a "${ms:-99999}" -le "$1"
+  done
+}

@@ -67,6 +67,23 @@ class InertiaExchangeTest : public ::testing::Test {
 
   config::Identity Client() const { return *client_.local_id; }
 
+  // The client connects; its IKE_SA's id (0 if it did not come up).
+  uint64_t ClientUp() {
+    p.left.engine->Initiate("rw");
+    p.Pump();
+    auto ikes = p.left.engine->ListIkeSas();
+    return p.left.engine->StateOf("rw") == api::ConnectionState::kUp && ikes.size() == 1 ? ikes[0].id : 0;
+  }
+
+  // kill -9 and restart of the gateway (the client keeps its IKE_SA); the
+  // new gateway initiates to the client at 192.0.2.1:500 with TSr = `vip`.
+  Result<uint64_t> RestartAndReinitiate(const IpAddress& vip) {
+    p.Run(5s);
+    StartGateway();
+    // HDR, SAi1, KEi, Ni -->  (from the gateway, now the initiator)
+    return p.right.engine->InitiatePeer("rw", Endpoint{*IpAddress::Parse("192.0.2.1"), 500}, Client(), false, vip);
+  }
+
   std::string lease_file_;
   std::unique_ptr<pool::LeaseRegistry> leases_;  // outlives the engines in `p`
   TwoPeers p;
@@ -92,16 +109,9 @@ TEST_F(InertiaExchangeTest, GatewayReportsWhereItsPeerIs) {
 }
 
 TEST_F(InertiaExchangeTest, RestartedGatewayReplacesTheClientsStaleIkeSa) {
-  p.left.engine->Initiate("rw");
-  p.Pump();
-  ASSERT_EQ(p.left.engine->StateOf("rw"), api::ConnectionState::kUp);
-  const uint64_t stale = p.left.engine->ListIkeSas().at(0).id;
-  p.Run(5s);
-  StartGateway();  // kill -9 and restart: the client still has its IKE_SA
-
-  // HDR, SAi1, KEi, Ni -->  (from the gateway, now the initiator)
-  auto id = p.right.engine->InitiatePeer("rw", Endpoint{*IpAddress::Parse("192.0.2.1"), 500}, Client(), false,
-                                         *IpAddress::Parse("10.1.0.5"));
+  const uint64_t stale = ClientUp();
+  ASSERT_NE(stale, 0u);
+  auto id = RestartAndReinitiate(*IpAddress::Parse("10.1.0.5"));
   ASSERT_TRUE(id.ok()) << id.status().ToString();
   // HDR, SK {IDi, IDr, AUTH, N(INITIAL_CONTACT), SAi2, TSi, TSr} --> ...
   p.Pump();
@@ -130,20 +140,14 @@ TEST_F(InertiaExchangeTest, RestartedGatewayReplacesTheClientsStaleIkeSa) {
 TEST_F(InertiaExchangeTest, RestartedGatewayKeepsTheClientsVirtualIpAndLease) {
   UseVirtualIps();
   const Prefix vip = *Prefix::Parse("10.10.0.1/32");
-  p.left.engine->Initiate("rw");
-  p.Pump();
-  ASSERT_EQ(p.left.engine->StateOf("rw"), api::ConnectionState::kUp);
+  const uint64_t stale = ClientUp();
+  ASSERT_NE(stale, 0u);
   ASSERT_EQ(p.left.engine->ListIkeSas().at(0).virtual_ips, std::vector<Prefix>{vip});
   ASSERT_FALSE(seen.empty());
   ASSERT_EQ(seen.back().virtual_ip, vip.address) << "the gateway remembers the lease";
-  const uint64_t stale = p.left.engine->ListIkeSas().at(0).id;
-  p.Run(5s);
-  StartGateway();  // kill -9 and restart: the client still has its IKE_SA
-
-  // HDR, SK {IDi, IDr, AUTH, N(INITIAL_CONTACT), SAi2, TSi, TSr=10.10.0.1} -->  (no CP)
-  auto id = p.right.engine->InitiatePeer("rw", Endpoint{*IpAddress::Parse("192.0.2.1"), 500}, Client(), false,
-                                         vip.address);
+  auto id = RestartAndReinitiate(vip.address);
   ASSERT_TRUE(id.ok()) << id.status().ToString();
+  // HDR, SK {IDi, IDr, AUTH, N(INITIAL_CONTACT), SAi2, TSi, TSr=10.10.0.1} -->  (no CP)
   p.Pump();
   ASSERT_EQ(p.right.engine->StateOf("rw"), api::ConnectionState::kUp);
   // The client, now the responder, took the new IKE_SA as the replacement
