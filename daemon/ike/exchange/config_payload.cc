@@ -175,9 +175,72 @@ Status RespondConfigRequest(Engine& engine, IkeSa& sa, const Message& m, Payload
   return Status::Ok();
 }
 
+namespace {
+
+// Another live IKE_SA of the connection with the same peer whose virtual
+// IPs are on the interface (the stale one address inertia replaces).
+IkeSa* VirtualIpHolder(Engine& engine, const IkeSa& sa) {
+  IkeSa* holder = nullptr;
+  engine.sas().ForEachOf(sa.connection().name, [&](IkeSa& other) {
+    if (&other != &sa && IsUsable(other.state()) && other.virtual_ips_installed && !other.virtual_ips.empty() &&
+        other.peer_id.Matches(sa.peer_id))
+      holder = &other;
+    return holder == nullptr;
+  });
+  return holder;
+}
+
+bool HeldBy(const std::vector<pool::Lease>& leases, const std::string& identity, const IpAddress& a) {
+  for (const pool::Lease& l : leases)
+    if (l.identity == identity && l.address == a) return true;
+  return false;
+}
+
+}  // namespace
+
+void ClaimPeerLeases(Engine& engine, IkeSa& sa, const TrafficSelectors& peer_ts) {
+  pool::LeaseRegistry* leases = engine.leases();
+  const config::Connection& c = sa.connection();
+  if (!IsGateway(sa) || !sa.initiator() || !sa.virtual_ips.empty() || !leases || !leases->HasPool(c.name)) return;
+  const std::vector<pool::Lease> held = leases->Leases(c.name);
+  const int64_t now = engine.env().clock.WallSeconds();
+  for (const TrafficSelector& t : peer_ts) {
+    if (t.start != t.end) continue;
+    if (!HeldBy(held, sa.peer_id_text, t.start)) {
+      IKEVPN_LOG(kIke, kWarn) << "IKE_SA " << c.name << "[" << sa.id() << "]: " << t.start.ToString()
+                              << " is not leased to " << sa.peer_id_text << ": no route to it";
+      continue;
+    }
+    auto address = leases->Acquire(c.name, sa.peer_id_text, t.family(), sa.id(), now);
+    if (!address.ok() || *address != t.start) continue;
+    sa.virtual_ips.push_back(Prefix{*address, HostLength(t.family())});
+    IKEVPN_LOG(kIke, kInfo) << "IKE_SA " << c.name << "[" << sa.id() << "]: " << sa.peer_id_text << " keeps "
+                            << address->ToString();
+  }
+}
+
+void AdoptVirtualIps(Engine& engine, IkeSa& sa) {
+  if (!IsClient(sa) || sa.initiator() || !sa.virtual_ips.empty()) return;
+  IkeSa* stale = VirtualIpHolder(engine, sa);
+  if (!stale) return;
+  sa.virtual_ips = stale->virtual_ips;
+  sa.dns = stale->dns;
+  for (const Prefix& p : sa.virtual_ips)
+    IKEVPN_LOG(kIke, kInfo) << "IKE_SA " << sa.connection().name << "[" << sa.id() << "]: keeps virtual IP "
+                            << p.ToString() << " of IKE_SA [" << stale->id() << "]";
+}
+
 void InstallVirtualIps(Engine& engine, IkeSa& sa) {
   const config::Connection& c = sa.connection();
   if (sa.virtual_ips.empty() || sa.virtual_ips_installed) return;
+  if (IsClient(sa)) {
+    // The addresses are there already: this SA owns them from now on.
+    IkeSa* holder = VirtualIpHolder(engine, sa);
+    if (holder && holder->virtual_ips == sa.virtual_ips) {
+      HandOverVirtualIps(engine, *holder, sa);
+      return;
+    }
+  }
   sa.virtual_ips_installed = true;
   if (!c.if_id) return;
   ifmgr::InterfaceManager& ifs = engine.env().interfaces;

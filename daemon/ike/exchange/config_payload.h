@@ -34,7 +34,18 @@ Status ProcessConfigReply(IkeSa& sa, const Message& response);
 // connection without a pool, or no request, is OK and adds nothing.
 Status RespondConfigRequest(Engine& engine, IkeSa& sa, const Message& request, Payloads& out);
 
-// After IKE_AUTH: the client adds its virtual IPs to its interface, the
+// Address inertia, gateway as initiator (TSr = the peer's remembered
+// virtual IP): once the peer is authenticated, the leases its identity
+// holds for the host selectors of `peer_ts` pass to this SA
+// (sa.virtual_ips), so the gateway routes them and keeps them leased.
+void ClaimPeerLeases(Engine& engine, IkeSa& sa, const TrafficSelectors& peer_ts);
+// Address inertia, client as responder (its restarted gateway initiates):
+// the new IKE_SA takes the virtual IPs of the stale IKE_SA with the same
+// gateway, so TSr may name them. Before the CHILD_SA is negotiated.
+void AdoptVirtualIps(Engine& engine, IkeSa& sa);
+
+// After IKE_AUTH: the client adds its virtual IPs to its interface (or takes
+// them over from a stale IKE_SA that has them there, AdoptVirtualIps), the
 // gateway a host route per client virtual IP.
 void InstallVirtualIps(Engine& engine, IkeSa& sa);
 // The SA is gone: undo InstallVirtualIps; the gateway's leases become

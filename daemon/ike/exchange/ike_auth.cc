@@ -81,6 +81,7 @@ class IkeAuth final : public Exchange {
       return ExchangeResult::kDone;
     }
     sa.peer_mobike = m.HasNotify(NotifyType::kMobikeSupported);
+    if (child_) ClaimPeerLeases(engine, sa, child_->proposed.responder);
     // <-- HDR, SK {IDr, AUTH, [CP(CFG_REPLY),] SAr2, TSi, TSr}
     Status cfg = ProcessConfigReply(sa, m);
     ChildKeyInputs keys{sa.auth_inputs->ni, sa.auth_inputs->nr, nullptr};
@@ -168,6 +169,7 @@ ResponderOutcome RespondIkeAuth(Engine& engine, IkeSa& sa, const Message& m) {
   out.payloads.push_back(std::move(our_auth).value());
   if (sa.connection().mobike) out.payloads.push_back(MakeNotify(NotifyType::kMobikeSupported));
   // CP(CFG_REPLY) first: the CHILD_SA narrows TSi to the leased address.
+  AdoptVirtualIps(engine, sa);
   Status cfg = RespondConfigRequest(engine, sa, m, out.payloads);
   ChildKeyInputs keys{sa.auth_inputs->ni, sa.auth_inputs->nr, nullptr};
   Result<ChildSa*> child = cfg;

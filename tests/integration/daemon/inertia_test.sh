@@ -18,10 +18,7 @@ NT_TIMEOUT=75 nt_init inertia nft
 RW_DPD=30s
 LIMIT_MS=10000
 
-rw_topology || { nt_fail "topology"; nt_finish; }
-rw_gateway_conf | nt_conf "$NT_DIR/gw.conf"
-nt_check "gateway starts" nt_daemon gw "$GW" "$NT_DIR/gw.conf" --bus none --backend userspace
-nt_check "clients start" rw_clients_start
+rw_start_all || nt_finish
 for i in 1 2 3; do nt_wait 15 "c$i: tunnel up, ping reaches the gateway" rw_ping_ok $i; done
 STATE=$NT_DIR/state-gw/inertia
 nt_wait 3 "gateway remembered the three clients" eval "[ \$(grep -c '^peer ' '$STATE' 2>/dev/null) = 3 ]"
@@ -33,14 +30,8 @@ echo "-- kill -9 the gateway, restart it"
 rw_pingers_start
 nt_stop gw KILL 5
 sleep 0.5
-T0=$(date +%s.%N)
-nt_check "gateway restarts" nt_daemon gw "$GW" "$NT_DIR/gw.conf" --bus none --backend userspace
-for i in 1 2 3; do
-  nt_until 12 eval "[ -n \"\$(rw_first_reply_ms $i $T0)\" ]"
-  MS=$(rw_first_reply_ms $i "$T0")
-  echo "c$i: first ping reply ${MS:-none} ms after the gateway restart"
-  nt_check "c$i: traffic resumed within $LIMIT_MS ms" test -n "$MS" -a "${MS:-99999}" -le $LIMIT_MS
-done
+rw_restart_gateway
+rw_check_resumed $LIMIT_MS
 nt_check "gateway initiated to the remembered clients" nt_log_has gw 'inertia: 3 remembered peer'
 nt_check "c3 was initiated to at its NAT's address" nt_log_has gw 'initiating IKE_SA rw\[[0-9]+\] to @c3 at 192\.0\.2\.13:[0-9]+ \(address inertia\)'
 nt_check "... from the NAT-T port" nt_log_has gw 'established between 192\.0\.2\.1:4500 \[@gw\] and 192\.0\.2\.13:'

@@ -11,9 +11,18 @@
 #
 # Clients are ikevpnd (userspace backend) with start-action = start,
 # dpd-delay = $RW_DPD (default 10s), dpd-action = restart.
+#
+# RW_VIP=1: virtual IPs instead (the clients ask, `virtual-ip = yes`; the
+# gateway leases from pool 10.10.0.0/24 and protects 10.1.0.0/24, its
+# address 10.1.0.1 on lo). rw_learn_vips then fills RW_SRC[N] with each
+# client's address; the pings go from RW_SRC[N] to $RW_DST.
 
 RW_PSK="rw-0123456789abcdef-psk"
 RW_DPD=${RW_DPD:-10s}
+RW_VIP=${RW_VIP:-0}
+declare -A RW_SRC=([1]=10.99.0.11 [2]=10.99.0.12 [3]=10.99.0.13)
+RW_DST=10.99.0.1
+[ "$RW_VIP" = 1 ] && RW_DST=10.1.0.1
 
 rw_topology() {
   GW=$(nt_ns gw) SW=$(nt_ns sw) C1=$(nt_ns c1) C2=$(nt_ns c2) C3=$(nt_ns c3) NAT=$(nt_ns nat)
@@ -26,6 +35,7 @@ rw_topology() {
   done
   nt_veth "$NAT" in 10.0.3.1/24 "$C3" e3 10.0.3.2/24 || return 1
   ip -n "$C3" route add default via 10.0.3.1
+  if [ "$RW_VIP" = 1 ]; then ip -n "$GW" addr add "$RW_DST/32" dev lo || return 1; fi
   nt_exec "$NAT" sysctl -qw net.ipv4.ip_forward=1
   nt_exec "$NAT" nft -f - <<NFT || return 1
 table ip rwnat {
@@ -51,10 +61,8 @@ remote = %any
 local-id = @gw
 auth = psk
 psk = "$RW_PSK"
-local-ts = 10.99.0.1/32
-remote-ts = 10.99.0.0/24
+$(rw_gateway_inner)
 interface = ipsec0
-interface-address = 10.99.0.1/32
 dpd-delay = 30s
 dpd-action = clear
 inertia = yes
@@ -62,7 +70,23 @@ inertia-max-age = 1d
 CONF
 }
 
-# rw_client_conf N: client cN (inner 10.99.0.1N).
+rw_gateway_inner() {
+  if [ "$RW_VIP" = 1 ]; then
+    printf '%s\n' "local-ts = 10.1.0.0/24, 10.10.0.0/24" "remote-ts = dynamic" "pool = 10.10.0.0/24"
+  else
+    printf '%s\n' "local-ts = 10.99.0.1/32" "remote-ts = 10.99.0.0/24" "interface-address = 10.99.0.1/32"
+  fi
+}
+
+rw_client_inner() {
+  if [ "$RW_VIP" = 1 ]; then
+    printf '%s\n' "virtual-ip = yes" "remote-ts = 10.1.0.0/24, 10.10.0.0/24"
+  else
+    printf '%s\n' "local-ts = 10.99.0.1$1/32" "remote-ts = 10.99.0.1/32" "interface-address = 10.99.0.1$1/32"
+  fi
+}
+
+# rw_client_conf N: client cN (inner 10.99.0.1N, or a virtual IP).
 rw_client_conf() {
   cat <<CONF
 [global]
@@ -77,10 +101,8 @@ local-id = @c$1
 remote-id = @gw
 auth = psk
 psk = "$RW_PSK"
-local-ts = 10.99.0.1$1/32
-remote-ts = 10.99.0.1/32
+$(rw_client_inner "$1")
 interface = ipsec0
-interface-address = 10.99.0.1$1/32
 start-action = start
 dpd-delay = $RW_DPD
 dpd-action = restart
@@ -97,10 +119,20 @@ rw_clients_start() {
   done
 }
 
+# rw_learn_vips: RW_SRC[N] = the virtual IP client N's log reports last
+# (RW_VIP=1); false if one has none yet.
+rw_learn_vips() {
+  local i
+  for i in 1 2 3; do
+    RW_SRC[$i]=$(grep -oE 'virtual IP [0-9.]+/32 assigned' "$NT_DIR/c$i.log" | tail -n1 | awk '{print $3}' | cut -d/ -f1)
+    [ -n "${RW_SRC[$i]}" ] || return 1
+  done
+}
+
 # rw_ping_ok N: one ping from client N to the gateway's inner address.
 rw_ping_ok() {
   local ns=C$1
-  nt_exec "${!ns}" ping -c 1 -W 1 -I "10.99.0.1$1" 10.99.0.1 >/dev/null 2>&1
+  nt_exec "${!ns}" ping -c 1 -W 1 -I "${RW_SRC[$1]}" "$RW_DST" >/dev/null 2>&1
 }
 
 # rw_pingers_start: a continuous ping (every 50 ms, unix-time stamps) from
@@ -109,7 +141,7 @@ rw_pingers_start() {
   local i ns
   for i in 1 2 3; do
     ns=C$i
-    nt_bg "${!ns}" "$NT_DIR/ping-c$i.log" ping -D -n -i 0.05 -W 1 -I "10.99.0.1$i" 10.99.0.1
+    nt_bg "${!ns}" "$NT_DIR/ping-c$i.log" ping -D -n -i 0.05 -W 1 -I "${RW_SRC[$i]}" "$RW_DST"
   done
 }
 
@@ -118,4 +150,30 @@ rw_pingers_start() {
 rw_first_reply_ms() {
   awk -v t0="$2" '/bytes from/ { gsub(/[\[\]]/, "", $1); if ($1 + 0 > t0) { printf "%d\n", ($1 - t0) * 1000; exit } }' \
     "$NT_DIR/ping-c$1.log"
+}
+
+# rw_start_all: topology, the ikevpnd gateway and the three clients (checks).
+rw_start_all() {
+  rw_topology || { nt_fail "topology"; return 1; }
+  rw_gateway_conf | nt_conf "$NT_DIR/gw.conf"
+  nt_check "gateway starts" nt_daemon gw "$GW" "$NT_DIR/gw.conf" --bus none --backend userspace
+  nt_check "clients start" rw_clients_start
+}
+
+# rw_restart_gateway: restarts the gateway; T0 = when (unix seconds).
+rw_restart_gateway() {
+  T0=$(date +%s.%N)
+  nt_check "gateway restarts" nt_daemon gw "$GW" "$NT_DIR/gw.conf" --bus none --backend userspace
+}
+
+# rw_check_resumed LIMIT_MS: per client, prints the time from T0 to its
+# first ping reply and checks it is within LIMIT_MS.
+rw_check_resumed() {
+  local i ms
+  for i in 1 2 3; do
+    nt_until 12 eval "[ -n \"\$(rw_first_reply_ms $i $T0)\" ]"
+    ms=$(rw_first_reply_ms $i "$T0")
+    echo "c$i: first ping reply from ${RW_SRC[$i]} ${ms:-none} ms after the gateway restart"
+    nt_check "c$i: traffic resumed within $1 ms" test -n "$ms" -a "${ms:-99999}" -le "$1"
+  done
 }

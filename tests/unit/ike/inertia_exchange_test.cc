@@ -5,6 +5,10 @@
 // going down.
 #include <gtest/gtest.h>
 
+#include <cstdio>
+
+#include "daemon/config/values.h"
+#include "daemon/pool/lease_registry.h"
 #include "tests/unit/ike/two_peers.h"
 
 using namespace std::chrono_literals;
@@ -36,17 +40,61 @@ class InertiaExchangeTest : public ::testing::Test {
         p.right.credentials, [this](const api::Event& e) { p.right.events.push_back(e); }, settings,
         [this](const PeerSighting& s) { seen.push_back(s); }});
     p.right.kernel.SetListener(p.right.engine.get());
-    p.right.engine->SetConnections({std::make_shared<const config::Connection>(gateway_)});
+    auto gw = std::make_shared<const config::Connection>(gateway_);
+    if (!gateway_.pools.empty()) {
+      // The leases as the restarted daemon finds them: read from its file.
+      leases_ = std::make_unique<pool::LeaseRegistry>(lease_file_);
+      ASSERT_TRUE(leases_->Load().ok());
+      leases_->Configure({gw});
+      p.right.engine->set_leases(leases_.get());
+    }
+    p.right.engine->SetConnections({gw});
+  }
+
+  // Both sides with virtual IPs: the client asks, the gateway leases from
+  // 10.10.0.0/24 (persisted in lease_file_).
+  void UseVirtualIps() {
+    client_.local_ts = config::TsSpec{true, {}};
+    client_.virtual_ip = true;
+    client_.virtual_ip_families = {IpAddress::Family::kV4};
+    gateway_.remote_ts = config::TsSpec{true, {}};
+    gateway_.pools = *config::ParsePools("10.10.0.0/24");
+    lease_file_ = ::testing::TempDir() + "inertia_exchange_leases.txt";
+    std::remove(lease_file_.c_str());
+    p.left.engine->SetConnections({std::make_shared<const config::Connection>(client_)});
+    StartGateway();
   }
 
   config::Identity Client() const { return *client_.local_id; }
 
+  // The client connects; its IKE_SA's id (0 if it did not come up).
+  uint64_t ClientUp() {
+    p.left.engine->Initiate("rw");
+    p.Pump();
+    auto ikes = p.left.engine->ListIkeSas();
+    return p.left.engine->StateOf("rw") == api::ConnectionState::kUp && ikes.size() == 1 ? ikes[0].id : 0;
+  }
+
+  // kill -9 and restart of the gateway (the client keeps its IKE_SA); the
+  // new gateway initiates to the client at 192.0.2.1:500 with TSr = `vip`.
+  Result<uint64_t> RestartAndReinitiate(const IpAddress& vip) {
+    p.Run(5s);
+    StartGateway();
+    // HDR, SAi1, KEi, Ni -->  (from the gateway, now the initiator)
+    return p.right.engine->InitiatePeer("rw", Endpoint{*IpAddress::Parse("192.0.2.1"), 500}, Client(), false, vip);
+  }
+
+  std::string lease_file_;
+  std::unique_ptr<pool::LeaseRegistry> leases_;  // outlives the engines in `p`
   TwoPeers p;
   config::Connection client_, gateway_;
   std::vector<PeerSighting> seen;
 };
 
 TEST_F(InertiaExchangeTest, GatewayReportsWhereItsPeerIs) {
+  // Without MOBIKE (which moves both sides to port 4500, RFC 4555 §3.3).
+  client_.mobike = false;
+  p.left.engine->SetConnections({std::make_shared<const config::Connection>(client_)});
   p.left.engine->Initiate("rw");
   p.Pump();
   ASSERT_EQ(p.right.engine->StateOf("rw"), api::ConnectionState::kUp);
@@ -61,16 +109,9 @@ TEST_F(InertiaExchangeTest, GatewayReportsWhereItsPeerIs) {
 }
 
 TEST_F(InertiaExchangeTest, RestartedGatewayReplacesTheClientsStaleIkeSa) {
-  p.left.engine->Initiate("rw");
-  p.Pump();
-  ASSERT_EQ(p.left.engine->StateOf("rw"), api::ConnectionState::kUp);
-  const uint64_t stale = p.left.engine->ListIkeSas().at(0).id;
-  p.Run(5s);
-  StartGateway();  // kill -9 and restart: the client still has its IKE_SA
-
-  // HDR, SAi1, KEi, Ni -->  (from the gateway, now the initiator)
-  auto id = p.right.engine->InitiatePeer("rw", Endpoint{*IpAddress::Parse("192.0.2.1"), 500}, Client(), false,
-                                         *IpAddress::Parse("10.1.0.5"));
+  const uint64_t stale = ClientUp();
+  ASSERT_NE(stale, 0u);
+  auto id = RestartAndReinitiate(*IpAddress::Parse("10.1.0.5"));
   ASSERT_TRUE(id.ok()) << id.status().ToString();
   // HDR, SK {IDi, IDr, AUTH, N(INITIAL_CONTACT), SAi2, TSi, TSr} --> ...
   p.Pump();
@@ -94,6 +135,59 @@ TEST_F(InertiaExchangeTest, RestartedGatewayReplacesTheClientsStaleIkeSa) {
   p.Pump();
   EXPECT_EQ(p.right.engine->IkeSaCount("rw"), 1u);
   EXPECT_EQ(p.right.engine->StateOf("rw"), api::ConnectionState::kUp);
+}
+
+TEST_F(InertiaExchangeTest, RestartedGatewayKeepsTheClientsVirtualIpAndLease) {
+  UseVirtualIps();
+  const Prefix vip = *Prefix::Parse("10.10.0.1/32");
+  const uint64_t stale = ClientUp();
+  ASSERT_NE(stale, 0u);
+  ASSERT_EQ(p.left.engine->ListIkeSas().at(0).virtual_ips, std::vector<Prefix>{vip});
+  ASSERT_FALSE(seen.empty());
+  ASSERT_EQ(seen.back().virtual_ip, vip.address) << "the gateway remembers the lease";
+  auto id = RestartAndReinitiate(vip.address);
+  ASSERT_TRUE(id.ok()) << id.status().ToString();
+  // HDR, SK {IDi, IDr, AUTH, N(INITIAL_CONTACT), SAi2, TSi, TSr=10.10.0.1} -->  (no CP)
+  p.Pump();
+  ASSERT_EQ(p.right.engine->StateOf("rw"), api::ConnectionState::kUp);
+  // The client, now the responder, took the new IKE_SA as the replacement
+  // and kept its address for it (TSr narrowed to it, not refused).
+  auto ikes = p.left.engine->ListIkeSas();
+  ASSERT_EQ(ikes.size(), 1u);
+  EXPECT_NE(ikes[0].id, stale);
+  EXPECT_FALSE(ikes[0].initiator);
+  EXPECT_EQ(ikes[0].virtual_ips, std::vector<Prefix>{vip});
+  auto children = p.left.engine->ListChildSas();
+  ASSERT_EQ(children.size(), 1u);
+  EXPECT_EQ(children[0].local_ts, std::vector<std::string>{"10.10.0.1/32"});
+  EXPECT_EQ(p.left.interfaces.addresses[1].count(vip), 1u) << "the address stays on ipsecN";
+  EXPECT_EQ(p.left.interfaces.history[1], (std::vector<int>{1, 2, 1}));
+  // The gateway's new SA holds the client's lease and routes it.
+  auto gw = p.right.engine->ListIkeSas();
+  ASSERT_EQ(gw.size(), 1u);
+  EXPECT_EQ(gw[0].virtual_ips, std::vector<Prefix>{vip});
+  EXPECT_EQ(p.right.interfaces.routes[1].count(vip), 1u);
+  auto l = leases_->Leases("rw");
+  ASSERT_EQ(l.size(), 1u);
+  EXPECT_EQ(l[0].address, vip.address);
+  EXPECT_EQ(l[0].identity, Client().text);
+  EXPECT_EQ(l[0].owner, gw[0].id);
+  EXPECT_EQ(seen.back().virtual_ip, vip.address);
+
+  // A child rekey keeps the narrowed selectors on both sides.
+  p.Run(2h);
+  children = p.left.engine->ListChildSas();
+  ASSERT_EQ(children.size(), 1u);
+  EXPECT_EQ(children[0].local_ts, std::vector<std::string>{"10.10.0.1/32"});
+
+  // The SA goes: the lease is reserved for the client again.
+  ASSERT_TRUE(p.right.engine->Terminate("rw").ok());
+  p.Pump();
+  EXPECT_TRUE(p.right.interfaces.routes[1].empty());
+  EXPECT_TRUE(p.left.interfaces.addresses[1].empty());
+  l = leases_->Leases("rw");
+  ASSERT_EQ(l.size(), 1u);
+  EXPECT_EQ(l[0].owner, 0u);
 }
 
 TEST_F(InertiaExchangeTest, NoSecondAttemptWhileThePeerIsConnected) {
