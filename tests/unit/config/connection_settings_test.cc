@@ -26,7 +26,7 @@ TEST(ConnectionSettingsTest, BuildsTheSameConnectionAsTheFile) {
       "local-ts = 10.9.0.2\nremote-ts = 10.2.0.0/24\ninterface = ipsec3\n");
   ASSERT_TRUE(file.ok());
   EXPECT_TRUE(*c == file.config.connections.at(0));
-  EXPECT_EQ(c->if_id, 4u);  // derived from the name, as in the file
+  EXPECT_EQ(c->if_id, 0x10003u);  // derived from the name, as in the file
 }
 
 TEST(ConnectionSettingsTest, EveryProblemIsNamedWithTheConnection) {
@@ -70,11 +70,11 @@ TEST(ConnectionSettingsTest, PskComesInlineOrFromTheRunningSecrets) {
 }
 
 TEST(ConnectionSettingsTest, InterfaceMustNotClashWithRunningConnections) {
-  auto file = Parse("[site]\nauth = psk\npsk = 0123456789abcdef-long\ninterface = ipsec3\nif-id = 99\n");
+  auto file = Parse("[site]\nauth = psk\npsk = 0123456789abcdef-long\ninterface = ipsec3\nif-id = 0x10063\n");
   ASSERT_TRUE(file.ok());
-  auto c = ParseConnectionSettings("nm-1", kGood, file.config);  // ipsec3 with if_id 4
+  auto c = ParseConnectionSettings("nm-1", kGood, file.config);  // ipsec3 with if_id 0x10003
   ASSERT_FALSE(c.ok());
-  EXPECT_NE(c.status().message().find("interface ipsec3 has if_id 4"), std::string::npos)
+  EXPECT_NE(c.status().message().find("interface ipsec3 has if_id 65539"), std::string::npos)
       << c.status().message();
 }
 
