@@ -154,9 +154,10 @@ const std::vector<api::ChildSaInfo>& ControlCore::ChildSas() {
   return *child_snapshot_;
 }
 
-Result<api::SaCounters> ControlCore::Counters(uint64_t child_sa_id) {
+Result<api::SaCounters> ControlCore::Counters(uint64_t child_sa_id, bool fresh) {
   auto now = now_();
-  if (auto it = counters_.find(child_sa_id); it != counters_.end() && now - it->second.read_at < kCounterMaxAge) {
+  auto it = counters_.find(child_sa_id);
+  if (!fresh && it != counters_.end() && now - it->second.read_at < kCounterMaxAge) {
     return it->second.counters;
   }
   Result<api::SaCounters> read = api_.ChildSaCounters(child_sa_id);
@@ -168,7 +169,7 @@ Result<api::SaCounters> ControlCore::Counters(uint64_t child_sa_id) {
 std::vector<api::ChildSaInfo> ControlCore::ChildSasWithCounters() {
   std::vector<api::ChildSaInfo> out = ChildSas();
   for (api::ChildSaInfo& sa : out) {
-    if (Result<api::SaCounters> c = Counters(sa.id); c.ok()) {
+    if (Result<api::SaCounters> c = Counters(sa.id, /*fresh=*/true); c.ok()) {
       sa.bytes_in = c->bytes_in;
       sa.bytes_out = c->bytes_out;
       sa.packets_in = c->packets_in;

@@ -9,9 +9,10 @@
 // and every event), so one GetManagedObjects costs one list call, not one
 // per property. The lists carry no traffic counters, so keeping the objects
 // in sync on every event never queries the kernel. Counters are read only
-// when a client asks (a counter property, ListSas) and then cached for
-// kCounterMaxAge, so that the four counter properties of one object, or a
-// burst of ListSas calls, cost one kernel query per CHILD_SA.
+// when a client asks: ListSas reads them fresh (one kernel query per
+// CHILD_SA) and refreshes the cache; the counter properties are served
+// from the cache for kCounterMaxAge, so that the four counter properties of
+// one object cost one query.
 #pragma once
 
 #include <chrono>
@@ -91,8 +92,9 @@ class ControlCore {
   const api::ChildSaInfo* FindChildSa(uint64_t id);
   void InvalidateSnapshot();
 
-  // The CHILD_SA's counters, at most kCounterMaxAge old.
-  Result<api::SaCounters> Counters(uint64_t child_sa_id);
+  // The CHILD_SA's counters, at most kCounterMaxAge old (fresh: read now,
+  // and refresh the cache).
+  Result<api::SaCounters> Counters(uint64_t child_sa_id, bool fresh = false);
   // ChildSas() with their counters filled in (for ListSas).
   std::vector<api::ChildSaInfo> ChildSasWithCounters();
 

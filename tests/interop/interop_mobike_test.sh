@@ -47,7 +47,10 @@ iop_check_wait "$p: ikevpnd: moved (COOKIE2 echoed by charon)" 10 \
 iop_check_wait "$p: charon's IKE_SA now to 192.0.2.11[4500]" 5 charon_remote_is 192.0.2.11
 iop_check "$p: charon: the same IKE_SA (#$UID_BEFORE)" test "$(iop_charon_ike_uid)" = "$UID_BEFORE"
 iop_check "$p: charon CHILD_SA still INSTALLED" iop_charon_child_installed
-iop_ping_both "$p: after the move"
+# The first pings right after the move were lost once on a busy machine
+# (cause not found; charon -> ikevpnd passed at once): allow 5 s.
+iop_check_wait "$p: after the move: ping ikevpnd -> charon" 5 iop_ping v 3
+iop_check "$p: after the move: ping charon -> ikevpnd" iop_ping s 3
 iop_check "$p: ikevpnd: a single IKE_SA established" test "$(iop_vlog_count 'IKE_SA .* established between')" = 1
 iop_check "$p: ikevpnd logged no errors" iop_no_errors
 iop_show_warnings

@@ -64,7 +64,7 @@ nt_check "status --json: IKE_SA algorithms, peer, times" jqt "$OUT" \
    and .ike_sas[0].established > 0 and .ike_sas[0].rekey_time > 0'
 nt_check "status --json: CHILD_SA selectors, if_id, interface" jqt "$OUT" \
   '.child_sas[0].local_ts == ["10.1.0.0/24"] and .child_sas[0].remote_ts == ["10.2.0.0/24"]
-   and .child_sas[0].if_id == 1 and .child_sas[0].interface == "ipsec0"'
+   and .child_sas[0].if_id == 65536 and .child_sas[0].interface == "ipsec0"'
 nt_check "status (table) says up" grep -q '^tun: up' <<<"$(ctl status tun)"
 OUT=$(ctl --json sas)
 nt_check "sas --json is valid JSON" valid_json "$OUT"

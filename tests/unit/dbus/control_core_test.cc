@@ -325,14 +325,19 @@ TEST_F(ControlCoreTest, CountersAreCachedForTheirMaxAge) {
   EXPECT_EQ(api.counter_calls, 2);
 }
 
-TEST_F(ControlCoreTest, ListWithCountersQueriesEachSaOnce) {
+// ListSas is an explicit request ("how much went through just now?"): it
+// reads each CHILD_SA's counters once, fresh, and refreshes the cache.
+TEST_F(ControlCoreTest, ListWithCountersReadsFreshCountersOncePerSa) {
   api.counters.packets_out = 7;
+  ASSERT_EQ(core.Counters(2)->packets_out, 7u);  // cached now
+  api.counters.packets_out = 9;
   auto list = core.ChildSasWithCounters();
   ASSERT_EQ(list.size(), 1u);
-  EXPECT_EQ(list[0].packets_out, 7u);
+  EXPECT_EQ(list[0].packets_out, 9u);
   EXPECT_EQ(core.ChildSas()[0].packets_out, 0u);  // the plain snapshot has none
-  core.ChildSasWithCounters();
-  EXPECT_EQ(api.counter_calls, 1);
+  EXPECT_EQ(api.counter_calls, 2);
+  EXPECT_EQ(core.Counters(2)->packets_out, 9u);  // from the refreshed cache
+  EXPECT_EQ(api.counter_calls, 2);
 }
 
 TEST_F(ControlCoreTest, CountersOfARemovedSaAreNotServedFromTheCache) {
