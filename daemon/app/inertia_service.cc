@@ -78,6 +78,8 @@ void InertiaService::OnEvent(const api::Event& e) {
     case api::EventKind::kChildSaDown:
     case api::EventKind::kChildSaRekeyed:
     case api::EventKind::kReloaded:
+    case api::EventKind::kConnectionAdded:
+    case api::EventKind::kConnectionRemoved:
       break;
   }
 }
