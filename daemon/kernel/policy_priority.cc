@@ -5,7 +5,7 @@ namespace ikevpn::kernel {
 namespace {
 
 uint32_t Specificity(const TrafficSelector& ts) {
-  uint32_t s = 4u * ts.CoveringPrefix().length;
+  uint32_t s = 5u * ts.CoveringPrefix().length;
   if (ts.start_port != 0 || ts.end_port != 65535) s += 1;
   return s;
 }

@@ -6,12 +6,12 @@
 // selector must get a lower value:
 //
 //   priority = kPolicyPriorityBase
-//              - 4 * (prefix bits of src + prefix bits of dst)
+//              - 5 * (prefix bits of src + prefix bits of dst)
 //              - 2 if the IP protocol is fixed
 //              - 1 per side whose port range is narrower than 0-65535
 //
 // A range that is not a prefix counts with its covering prefix. Each address
-// bit outweighs protocol and ports together (4 > 2 + 1 + 1), so an address
+// bit outweighs protocol and ports together (5 > 2 + 1 + 1), so an address
 // narrowed by one bit always wins over a port restriction. Policies a
 // trap installs and those of the CHILD_SA that follows have the same
 // selectors, hence the same priority: they are one policy in the kernel.
