@@ -65,7 +65,7 @@ void Engine::SetConnections(std::vector<std::shared_ptr<const config::Connection
       StartDelete(*sa, "configuration changed");
     }
   }
-  std::vector<std::string> to_start, to_trap;
+  std::vector<std::string> to_start;
   for (auto& [name, c] : next) {
     auto old = connections_.find(name);
     bool changed = old == connections_.end() || !(*old->second == *c);
@@ -74,7 +74,6 @@ void Engine::SetConnections(std::vector<std::shared_ptr<const config::Connection
       traps_.Disarm(name);
     }
     if (changed && c->start_action == config::StartAction::kStart) to_start.push_back(name);
-    if (changed && c->start_action == config::StartAction::kTrap) to_trap.push_back(name);
   }
   for (auto& [name, c] : connections_) {
     if (next.count(name)) continue;
@@ -82,8 +81,12 @@ void Engine::SetConnections(std::vector<std::shared_ptr<const config::Connection
     traps_.Disarm(name);
   }
   connections_ = std::move(next);
-  for (const std::string& name : to_trap) ArmTrap(*connections_[name]);
   for (const std::string& name : to_start) Initiate(name);
+}
+
+void Engine::ArmTraps() {
+  for (auto& [name, c] : connections_)
+    if (c->start_action == config::StartAction::kTrap && !traps_.ReqidOf(name)) ArmTrap(*c);
 }
 
 IkeSa* Engine::NewInitiatorSa(std::shared_ptr<const config::Connection> conn, const Endpoint& remote) {

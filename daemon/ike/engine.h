@@ -40,8 +40,13 @@ class Engine final : public kernel::KernelListener {
 
   // Replaces the connection set (at start and on reload): connections that
   // changed or disappeared have their SAs deleted; new ones with
-  // start_action = start are initiated.
+  // start_action = start are initiated. Traps of changed or removed ones
+  // are removed.
   void SetConnections(std::vector<std::shared_ptr<const config::Connection>> connections);
+  // Arms every start_action = trap connection not armed yet
+  // (trap_policies.h). Call after SetConnections once the connections'
+  // interfaces exist: a route-based trap keeps its interface up.
+  void ArmTraps();
   const config::Connection* FindConnection(const std::string& name) const;
   const std::map<std::string, std::shared_ptr<const config::Connection>>& connections() const {
     return connections_;
