@@ -153,6 +153,8 @@ Status Daemon::ApplyConfig(config::Config next, bool initial) {
   // SA's removal to count against the new interface.
   engine_->SetConnections(std::move(conns));
   SyncInterfaces(old, config_);
+  // Traps count on their interfaces (up while armed): after SyncInterfaces.
+  engine_->ArmTraps();
   return Status::Ok();
 }
 

@@ -9,10 +9,10 @@
 //            exists and until a CHILD_SA is up (ours or one the peer
 //            initiated). A reload that changes or removes the connection,
 //            or `down`, stops it.
-//   trap     arm the connection as with start-action = trap: the next kernel
-//            acquire for its remote selectors initiates it (an explicit
-//            `up` does anyway). Disarmed when it comes up, is changed or
-//            removed.
+//   trap     arm the connection as with start-action = trap: trap policies
+//            are installed (trap_policies.h) and the next kernel acquire
+//            initiates it (an explicit `up` does anyway). Disarmed when it
+//            comes up, is changed or removed.
 #include "daemon/base/log.h"
 #include "daemon/ike/engine.h"
 
@@ -34,6 +34,7 @@ void Engine::OnPeerDead(const std::string& name, const IpAddress& peer) {
     case config::DpdAction::kTrap:
       IKEVPN_LOG(kIke, kInfo) << "connection " << name << ": peer dead, armed to initiate on traffic";
       trapped_.insert(name);
+      ArmTrap(*c);
       return;
     case config::DpdAction::kRestart: {
       const IpAddress to = c->remote.kind == config::Host::Kind::kAddress ? c->remote.address : peer;
@@ -73,11 +74,29 @@ void Engine::RestartAttempt(const std::string& name) {
 }
 
 void Engine::CancelDpdAction(const std::string& name) {
-  trapped_.erase(name);
+  // A trap armed by dpd-action goes; start-action = trap keeps its own.
+  if (trapped_.erase(name)) {
+    const config::Connection* c = FindConnection(name);
+    if (!c || c->start_action != config::StartAction::kTrap) traps_.Disarm(name);
+  }
   auto it = restarts_.find(name);
   if (it == restarts_.end()) return;
   if (it->second.timer != kNoTimer) env_.timers.Cancel(it->second.timer);
   restarts_.erase(it);
+}
+
+void Engine::ArmTrap(const config::Connection& c) {
+  if (!env_.kernel.SendsAcquires()) {
+    IKEVPN_LOG(kIke, kInfo) << "connection " << c.name << ": the " << env_.kernel.name()
+                            << " backend reports no acquires: the trap waits for `up` or the peer";
+    return;
+  }
+  if (Status s = traps_.Arm(c, ReqidFor(c)); !s.ok()) IKEVPN_LOG(kIke, kError) << s.ToString();
+}
+
+uint32_t Engine::ReqidFor(const config::Connection& c) {
+  if (auto reqid = traps_.ReqidOf(c.name)) return *reqid;
+  return NewReqid();
 }
 
 bool Engine::Trapped(const config::Connection& c) const {

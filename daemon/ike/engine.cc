@@ -69,13 +69,24 @@ void Engine::SetConnections(std::vector<std::shared_ptr<const config::Connection
   for (auto& [name, c] : next) {
     auto old = connections_.find(name);
     bool changed = old == connections_.end() || !(*old->second == *c);
-    if (changed) CancelDpdAction(name);
+    if (changed) {
+      CancelDpdAction(name);
+      traps_.Disarm(name);
+    }
     if (changed && c->start_action == config::StartAction::kStart) to_start.push_back(name);
   }
-  for (auto& [name, c] : connections_)
-    if (!next.count(name)) CancelDpdAction(name);
+  for (auto& [name, c] : connections_) {
+    if (next.count(name)) continue;
+    CancelDpdAction(name);
+    traps_.Disarm(name);
+  }
   connections_ = std::move(next);
   for (const std::string& name : to_start) Initiate(name);
+}
+
+void Engine::ArmTraps() {
+  for (auto& [name, c] : connections_)
+    if (c->start_action == config::StartAction::kTrap && !traps_.ReqidOf(name)) ArmTrap(*c);
 }
 
 IkeSa* Engine::NewInitiatorSa(std::shared_ptr<const config::Connection> conn, const Endpoint& remote) {
@@ -405,6 +416,14 @@ void Engine::OnExpire(const kernel::SaId& id, uint32_t reqid, kernel::ExpireKind
 
 void Engine::OnAcquire(uint32_t reqid, const TrafficSelector& src, const TrafficSelector& dst) {
   IKEVPN_LOG(kIke, kDebug) << "acquire for reqid " << reqid << " " << src.ToString() << " -> " << dst.ToString();
+  if (auto name = traps_.ConnectionOf(reqid)) {
+    if (StateOf(*name) == api::ConnectionState::kDown) {
+      IKEVPN_LOG(kIke, kInfo) << "connection " << *name << ": traffic " << src.ToString() << " -> "
+                              << dst.ToString() << " hit its trap, initiating";
+      Initiate(*name);
+    }
+    return;
+  }
   for (auto& [name, c] : connections_) {
     if (Trapped(*c) && StateOf(name) == api::ConnectionState::kDown) {
       for (const TrafficSelector& r : c->remote_ts.selectors) {

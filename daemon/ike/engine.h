@@ -19,6 +19,7 @@
 #include "daemon/ike/message/message.h"
 #include "daemon/ike/sa/ike_sa_manager.h"
 #include "daemon/ike/sa/policy_refs.h"
+#include "daemon/ike/trap_policies.h"
 
 namespace ikevpn::pool {
 class LeaseRegistry;
@@ -39,8 +40,13 @@ class Engine final : public kernel::KernelListener {
 
   // Replaces the connection set (at start and on reload): connections that
   // changed or disappeared have their SAs deleted; new ones with
-  // start_action = start are initiated.
+  // start_action = start are initiated. Traps of changed or removed ones
+  // are removed.
   void SetConnections(std::vector<std::shared_ptr<const config::Connection>> connections);
+  // Arms every start_action = trap connection not armed yet
+  // (trap_policies.h). Call after SetConnections once the connections'
+  // interfaces exist: a route-based trap keeps its interface up.
+  void ArmTraps();
   const config::Connection* FindConnection(const std::string& name) const;
   const std::map<std::string, std::shared_ptr<const config::Connection>>& connections() const {
     return connections_;
@@ -101,6 +107,10 @@ class Engine final : public kernel::KernelListener {
   ChildSaKernel& child_kernel() { return child_kernel_; }
   uint64_t NewChildId() { return ++last_child_id_; }
   uint32_t NewReqid() { return ++last_reqid_; }
+  // The reqid of a new (not rekeyed) CHILD_SA of `c`: its trap's while one
+  // is armed (the trap policy then carries the SA), else a fresh one.
+  uint32_t ReqidFor(const config::Connection& c);
+  const TrapPolicies& traps() const { return traps_; }
 
   // Queues an exchange on the SA; it starts when no other is outstanding.
   // With `front`, it runs before the queued ones (IKE_AUTH after IKE_SA_INIT).
@@ -179,6 +189,9 @@ class Engine final : public kernel::KernelListener {
   void CancelDpdAction(const std::string& name);
   // start-action = trap, or armed by dpd-action = trap.
   bool Trapped(const config::Connection& c) const;
+  // Installs the trap policies of `c` if the backend sends acquires
+  // (trap_policies.h); logs what fails.
+  void ArmTrap(const config::Connection& c);
   // Uninstalls the SA's CHILD_SAs (they stay listed, kDeleted) and cancels
   // their timers, reporting each installed one down with `reason`.
   void UninstallChildren(IkeSa& sa, const std::string& reason);
@@ -190,6 +203,7 @@ class Engine final : public kernel::KernelListener {
   IkeSaManager sas_;
   PolicyRefs policies_;
   ChildSaKernel child_kernel_;
+  TrapPolicies traps_{child_kernel_};
   std::map<std::string, std::shared_ptr<const config::Connection>> connections_;
   std::multimap<std::string, std::function<void(Status)>> initiate_waiters_;
   // dpd-action = restart in progress, by connection name.

@@ -159,6 +159,10 @@ class KernelIpsec {
   // itself (the daemon must then not read them); false if the daemon keeps
   // reading every IKE socket.
   virtual bool ReadsEncapSockets() const { return false; }
+  // True if traffic matching an out policy without an SA raises
+  // KernelListener::OnAcquire (xfrm); the engine installs trap policies
+  // only then.
+  virtual bool SendsAcquires() const { return false; }
 
   // Removes everything this backend installed (shutdown), or everything a
   // crashed earlier run left behind (start). Idempotent.

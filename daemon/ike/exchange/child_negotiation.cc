@@ -29,13 +29,6 @@ Proposals WithSpi(Proposals p, uint32_t spi, bool with_ke) {
   return p;
 }
 
-TrafficSelectors Resolve(const config::TsSpec& spec, const IpAddress& own, const std::vector<Prefix>& vips) {
-  if (!spec.dynamic) return spec.selectors;
-  TrafficSelectors out;
-  for (const Prefix& v : vips) out.push_back(TrafficSelector::FromPrefix(v));
-  if (out.empty() && !own.is_none()) out = ForAddress(own);
-  return out;
-}
 
 kernel::IpsecMode ModeOf(const config::Connection& c) {
   return c.mode == config::Mode::kTransport ? kernel::IpsecMode::kTransport : kernel::IpsecMode::kTunnel;
@@ -65,11 +58,10 @@ Result<ChildSa*> Install(Engine& engine, IkeSa& sa, std::unique_ptr<ChildSa> chi
   keys.integ_out = initiator ? std::move(km.integ_i) : std::move(km.integ_r);
   keys.encr_in = initiator ? std::move(km.encr_r) : std::move(km.encr_i);
   keys.integ_in = initiator ? std::move(km.integ_r) : std::move(km.integ_i);
-  const config::Lifetime& life = sa.connection().child_lifetime;
-  // The kernel's own hard limit is a backstop a little past ours.
-  uint64_t hard = life.lifetime.count() > 0 ? static_cast<uint64_t>(life.lifetime.count()) + 60 : 0;
+  // The kernel's soft and hard limits are backstops past our own timers.
+  const ChildKernelLifetimes life = ChildKernelLifetimesFor(sa.connection().child_lifetime);
   IKEVPN_RETURN_IF_ERROR(child->Install(engine.child_kernel(), sa.local.address, sa.remote.address,
-                                        std::move(keys), hard));
+                                        std::move(keys), life));
   child->SetState(ChildSaState::kInstalled);
   ChildSa* raw = child.get();
   sa.children.push_back(std::move(child));
@@ -78,20 +70,28 @@ Result<ChildSa*> Install(Engine& engine, IkeSa& sa, std::unique_ptr<ChildSa> chi
 
 }  // namespace
 
+TrafficSelectors ResolveSelectors(const config::TsSpec& spec, const IpAddress& own, const std::vector<Prefix>& vips) {
+  if (!spec.dynamic) return spec.selectors;
+  TrafficSelectors out;
+  for (const Prefix& v : vips) out.push_back(TrafficSelector::FromPrefix(v));
+  if (out.empty() && !own.is_none()) out = ForAddress(own);
+  return out;
+}
+
 TrafficSelectors LocalSelectors(const IkeSa& sa) {
   const bool client = sa.connection().virtual_ip;
-  return Resolve(sa.connection().local_ts, sa.local.address, client ? sa.virtual_ips : std::vector<Prefix>{});
+  return ResolveSelectors(sa.connection().local_ts, sa.local.address, client ? sa.virtual_ips : std::vector<Prefix>{});
 }
 
 TrafficSelectors RemoteSelectors(const IkeSa& sa) {
   const bool gateway = !sa.connection().pools.empty();
-  return Resolve(sa.connection().remote_ts, sa.remote.address, gateway ? sa.virtual_ips : std::vector<Prefix>{});
+  return ResolveSelectors(sa.connection().remote_ts, sa.remote.address, gateway ? sa.virtual_ips : std::vector<Prefix>{});
 }
 
 Result<ChildRequest> PrepareChild(Engine& engine, IkeSa& sa, bool with_ke, uint32_t reqid) {
   const config::Connection& c = sa.connection();
   ChildRequest req;
-  req.child = std::make_unique<ChildSa>(engine.NewChildId(), sa.id(), reqid ? reqid : engine.NewReqid());
+  req.child = std::make_unique<ChildSa>(engine.NewChildId(), sa.id(), reqid ? reqid : engine.ReqidFor(c));
   ConfigureChild(sa, *req.child);
   IKEVPN_ASSIGN_OR_RETURN(req.child->spi_in,
                           engine.env().kernel.AllocateSpi(sa.remote.address, sa.local.address, ProtocolId::kEsp));
@@ -223,7 +223,7 @@ Result<ChildSa*> RespondChild(Engine& engine, IkeSa& sa, const Message& m, const
   auto narrowed = NarrowResponder({tsi->selectors, tsr->selectors}, LocalSelectors(sa), RemoteSelectors(sa));
   if (!narrowed.ok()) return refuse(NotifyType::kTsUnacceptable, "traffic selectors unacceptable");
 
-  auto child = std::make_unique<ChildSa>(engine.NewChildId(), sa.id(), reqid ? reqid : engine.NewReqid());
+  auto child = std::make_unique<ChildSa>(engine.NewChildId(), sa.id(), reqid ? reqid : engine.ReqidFor(c));
   ConfigureChild(sa, *child);
   auto spi = engine.env().kernel.AllocateSpi(sa.remote.address, sa.local.address, ProtocolId::kEsp);
   if (!spi.ok()) return refuse(NotifyType::kNoAdditionalSas, "cannot allocate an SPI: " + spi.status().message());

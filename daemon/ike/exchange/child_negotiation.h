@@ -69,6 +69,10 @@ void RemoveChildSa(Engine& engine, IkeSa& sa, uint64_t child_id, const std::stri
 // Releases an allocated but never installed SPI (the kernel's larval state).
 void ReleaseChild(Engine& engine, IkeSa& sa, ChildRequest& req);
 
+// A side's configured selectors; "dynamic" becomes its virtual IPs, or
+// else its own address `own` (nothing if that is none).
+TrafficSelectors ResolveSelectors(const config::TsSpec& spec, const IpAddress& own, const std::vector<Prefix>& vips);
+
 // The connection's traffic selectors for each side, "dynamic" resolved to
 // the current addresses (or virtual IPs).
 TrafficSelectors LocalSelectors(const IkeSa& sa);

@@ -2,6 +2,7 @@
 
 #include "daemon/base/log.h"
 #include "daemon/ifmgr/interface_manager.h"
+#include "daemon/kernel/policy_priority.h"
 #include "daemon/ike/sa/policy_refs.h"
 
 namespace ikevpn::ike {
@@ -56,13 +57,14 @@ kernel::PolicyData ChildSa::PolicyDataFor(const kernel::PolicyId& p) const {
   kernel::PolicyData pd;
   pd.reqid = reqid_;
   pd.mode = mode;
+  pd.priority = kernel::PolicyPriority(p.src, p.dst);
   pd.tmpl_src = p.dir == kernel::PolicyDir::kOut ? local_ : remote_;
   pd.tmpl_dst = p.dir == kernel::PolicyDir::kOut ? remote_ : local_;
   return pd;
 }
 
 Status ChildSa::Install(ChildSaKernel& k, const IpAddress& local, const IpAddress& remote, ChildSaKeysForInstall keys,
-                        uint64_t hard_seconds) {
+                        const ChildKernelLifetimes& lifetimes) {
   local_ = local;
   remote_ = remote;
   kernel::SaData data;
@@ -74,7 +76,8 @@ Status ChildSa::Install(ChildSaKernel& k, const IpAddress& local, const IpAddres
   data.integ = static_cast<IntegId>(algorithms.integ ? algorithms.integ->id : 0);
   data.esn = algorithms.esn && algorithms.esn->id == static_cast<uint16_t>(EsnId::kEsn);
   if (encap) data.encap = kernel::UdpEncap{encap_local_port, encap_remote_port};
-  data.hard.seconds = hard_seconds;
+  data.soft.seconds = lifetimes.soft_seconds;
+  data.hard.seconds = lifetimes.hard_seconds;
   data.local_ts = local_ts;
   data.remote_ts = remote_ts;
 

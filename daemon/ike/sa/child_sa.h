@@ -15,6 +15,7 @@
 #include "daemon/base/status.h"
 #include "daemon/base/timers.h"
 #include "daemon/base/traffic_selector.h"
+#include "daemon/ike/sa/child_lifetimes.h"
 #include "daemon/ike/sa/proposal_select.h"
 #include "daemon/ike/sa/rekey_collision.h"
 #include "daemon/ike/sa/sa_state.h"
@@ -76,12 +77,12 @@ class ChildSa {
 
   bool installed() const { return installed_; }
 
-  // Adds inbound and outbound SAs (hard lifetime `hard_seconds`, the daemon
-  // rekeys before it) and in/out/fwd policies for every local x remote
+  // Adds inbound and outbound SAs (kernel soft/hard `lifetimes`, the daemon
+  // rekeys before both) and in/out/fwd policies (PolicyPriority) for every local x remote
   // selector pair, then counts the SA on its interface. Rolls back on
   // failure.
   Status Install(ChildSaKernel& k, const IpAddress& local, const IpAddress& remote, ChildSaKeysForInstall keys,
-                 uint64_t hard_seconds);
+                 const ChildKernelLifetimes& lifetimes);
   // Removes the inbound SA only (after a rekey, the outbound one is gone
   // first so traffic moves to the successor).
   void UninstallOutbound(kernel::KernelIpsec& kernel);

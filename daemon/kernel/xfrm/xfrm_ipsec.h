@@ -46,6 +46,7 @@ class XfrmIpsec final : public KernelIpsec {
   static Result<std::unique_ptr<XfrmIpsec>> Create(EventLoop* loop, XfrmOptions options = {});
 
   std::string_view name() const override { return "xfrm"; }
+  bool SendsAcquires() const override { return true; }
   void SetListener(KernelListener* listener) override { listener_ = listener; }
 
   Result<uint32_t> AllocateSpi(const IpAddress& src, const IpAddress& dst,

@@ -145,5 +145,48 @@ TEST_F(DpdActionTest, TrapReinitiatesOnTraffic) {
   EXPECT_EQ(p.left.engine->StateOf("s2s"), api::ConnectionState::kDown);
 }
 
+// start-action = trap on a backend with acquires: an out trap policy and no
+// SA; the acquire (with the trap's reqid) initiates, the SAs take that
+// reqid, the interface counts the trap as a user; after `down` the SAs go
+// and the trap policy stays; a reload that removes the connection removes it.
+TEST_F(DpdActionTest, StartActionTrapArmsPolicyAndSasTakeItsReqid) {
+  p.left.kernel.sends_acquires = true;
+  config::Connection l = SiteToSite("s2s", true);
+  l.start_action = config::StartAction::kTrap;
+  p.left.engine->SetConnections({std::make_shared<const config::Connection>(l)});
+  p.right.engine->SetConnections({std::make_shared<const config::Connection>(SiteToSite("s2s", false))});
+  EXPECT_TRUE(p.left.kernel.policies.empty());  // armed by ArmTraps, after the interfaces
+  p.left.engine->ArmTraps();
+  p.left.engine->ArmTraps();  // idempotent
+  ASSERT_EQ(p.left.kernel.policies.size(), 1u);
+  EXPECT_EQ(p.left.kernel.policies[0].dir, kernel::PolicyDir::kOut);
+  EXPECT_EQ(p.left.kernel.policies[0].dst, *TrafficSelector::Parse("10.2.0.0/16"));
+  const uint32_t reqid = p.left.kernel.policy_reqids[0];
+  EXPECT_NE(reqid, 0u);
+  EXPECT_EQ(p.left.interfaces.children[1], 1);  // the trap keeps ipsec0 up
+  EXPECT_TRUE(p.left.kernel.sas.empty());
+  p.Pump();
+  EXPECT_EQ(p.left.engine->StateOf("s2s"), api::ConnectionState::kDown);
+
+  p.left.kernel.listener->OnAcquire(reqid, *TrafficSelector::Parse("10.1.0.1/32"),
+                                    *TrafficSelector::Parse("10.2.0.1/32"));
+  p.Pump();
+  ASSERT_EQ(p.left.engine->StateOf("s2s"), api::ConnectionState::kUp);
+  ASSERT_EQ(p.left.kernel.sas.size(), 2u);
+  for (const auto& [spi, sa] : p.left.kernel.sas) EXPECT_EQ(sa.reqid, reqid);
+  EXPECT_EQ(p.left.kernel.policies.size(), 3u);  // the trap's out policy is shared
+
+  ASSERT_TRUE(p.left.engine->Terminate("s2s").ok());
+  p.Pump();
+  EXPECT_TRUE(p.left.kernel.sas.empty());
+  ASSERT_EQ(p.left.kernel.policies.size(), 1u);
+  EXPECT_EQ(p.left.kernel.policies[0].dir, kernel::PolicyDir::kOut);
+  EXPECT_EQ(p.left.interfaces.children[1], 1);
+
+  p.left.engine->SetConnections({});
+  EXPECT_TRUE(p.left.kernel.policies.empty());
+  EXPECT_EQ(p.left.interfaces.children[1], 0);
+}
+
 }  // namespace
 }  // namespace ikevpn::ike::testing

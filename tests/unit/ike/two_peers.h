@@ -24,6 +24,8 @@ class RecordingKernel final : public kernel::KernelIpsec {
  public:
   explicit RecordingKernel(uint32_t spi_base) : next_spi_(spi_base) {}
   std::string_view name() const override { return "recording"; }
+  bool SendsAcquires() const override { return sends_acquires; }
+  bool sends_acquires = false;  // true: the engine installs trap policies
   void SetListener(kernel::KernelListener* l) override { listener = l; }
   Result<uint32_t> AllocateSpi(const IpAddress&, const IpAddress&, ProtocolId) override { return next_spi_++; }
   Status AddSa(const kernel::SaId& id, const kernel::SaData& data) override {

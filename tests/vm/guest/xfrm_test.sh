@@ -25,12 +25,16 @@
 #      guard it would: checked by removing it for a moment)
 #   6. SIGTERM c: every SA, policy, route and interface it made is gone;
 #      the adopted ipsec1 stays
+#   7. start-action = trap (new pair t, r): an out trap policy and no SA;
+#      a ping raises ACQUIRE, t initiates, the SAs take the trap's reqid
+#      and later pings pass
+#   8. r goes: the SAs go, the trap policy stays; traffic starts it again
 #
 # usage (in the guest): xfrm_test.sh IKEVPND
 set -u
 IKEVPND=$1
 . /test/lib/netns.sh
-NT_TIMEOUT=${IKEVPN_VM_TEST_TIMEOUT:-200} nt_init xfrm
+NT_TIMEOUT=${IKEVPN_VM_TEST_TIMEOUT:-300} nt_init xfrm
 
 IFID0=$((0x10000))   # ipsec0 (see docs/config-keys.md, if-id)
 IFID1=$((0x10001))   # ipsec1
@@ -147,10 +151,10 @@ for ns in c:"$C" g1:"$G1"; do
   IFS=: read -r l n <<<"$ns"
   nt_check "$l: 2 SAs for ipsec0, both with if_id 0x10000" \
     eval '[ "$(xs "$n" | grep -c "^src 192.0.2")" = 2 ] && [ "$(xs "$n" | grep -c "if_id 0x10000")" = 2 ]'
-  nt_check "$l: ipsec0's SAs: AES-GCM, ESN with a 1024-packet replay window, hard lifetime" \
+  nt_check "$l: ipsec0's SAs: AES-GCM, ESN with a 1024-packet replay window, soft and hard lifetimes" \
     eval '[ "$(xs "$n" | grep -c "aead rfc4106(gcm(aes))")" = 2 ] && [ "$(xs "$n" | grep -c "flag af-unspec esn")" = 2 ] &&
           [ "$(ip -n "$n" -s xfrm state | grep -c "replay_window 1024")" -ge 2 ] &&
-          ip -n "$n" -s xfrm state | grep -qE "expire add: soft 0\(sec\), hard [1-9][0-9]*\(sec\)"'
+          ip -n "$n" -s xfrm state | grep -qE "expire add: soft [1-9][0-9]*\(sec\), hard [1-9][0-9]*\(sec\)"'
   nt_check "$l: in, out and fwd policies for v4 and v6 with if_id 0x10000 ($(policies "$n" 0x10000))" \
     test "$(policies "$n" 0x10000)" = "0x10000 fwd 2 0x10000 in 2 0x10000 out 2 "
 done
@@ -241,4 +245,46 @@ nt_check "c: ipsec0 (its own) is deleted" eval '! nt_link_exists "$C" ipsec0'
 nt_check "c: ipsec1 (adopted) is kept" nt_link_exists "$C" ipsec1
 nt_check "c: no blackhole route left" eval '[ -z "$(ip -n "$C" route show type blackhole; ip -n "$C" -6 route show type blackhole)" ]'
 nt_check "c: no route through ipsec1 left" eval '! ip -n "$C" route | grep -q ipsec1'
+
+echo "-- 7. start-action = trap: the first packet starts the tunnel"
+# t traps (ipsec5), r waits. Inner 10.2.0.1 (t) <-> 10.8.0.1 (r).
+T=$(nt_ns t) R=$(nt_ns r)
+nt_veth "$T" v0 203.0.113.1/24 "$R" v0 203.0.113.2/24
+ip -n "$T" addr add 10.2.0.1/32 dev lo
+ip -n "$R" addr add 10.8.0.1/32 dev lo
+{ globals; conn r 203.0.113.1 203.0.113.2 t r "10.2.0.0/24" "10.8.0.0/24" ipsec5 trap; } | nt_conf "$NT_DIR/t.conf"
+{ globals; conn t 203.0.113.2 203.0.113.1 r t "10.8.0.0/24" "10.2.0.0/24" ipsec5 none; } | nt_conf "$NT_DIR/r.conf"
+nt_check "r starts" nt_daemon r "$R" "$NT_DIR/r.conf" "${DAEMON_ARGS[@]}"
+nt_check "t starts" nt_daemon t "$T" "$NT_DIR/t.conf" "${DAEMON_ARGS[@]}"
+IFID5=$((0x10005))
+nt_wait 10 "t: trap armed" nt_log_has t 'connection r: trap armed'
+nt_wait 10 "t: ipsec5 up while the trap is armed" nt_link_up "$T" ipsec5
+nt_wait 10 "t: route 10.8.0.0/24 dev ipsec5" nt_route_via "$T" 10.8.0.0/24 ipsec5
+nt_check "t: no SA before traffic" eval '[ -z "$(xs "$T")" ]'
+nt_check "t: one out trap policy with if_id 0x10005 ($(policies "$T"))" test "$(policies "$T")" = "0x10005 out 1 "
+# 5 * (24 + 24) below the base 200000 (daemon/kernel/policy_priority.h).
+nt_check "t: the trap policy has priority 199760, reqid and tunnel template" \
+  eval 'xp "$T" | grep -q "priority 199760" && xp "$T" | grep -qE "tmpl src 203.0.113.1 dst 203.0.113.2" &&
+        xp "$T" | grep -qE "reqid [1-9]"'
+nt_exec "$T" ping -c 3 -i 0.5 -W 2 -I 10.2.0.1 10.8.0.1 >/dev/null 2>&1
+nt_wait 30 "t: the ping hit the trap (acquire) and initiated" nt_log_has t 'connection r: traffic .* hit its trap, initiating'
+nt_wait 30 "t: CHILD_SA established" nt_log_has t 'CHILD_SA r\{[0-9]+\} established'
+nt_wait 10 "t: 2 SAs with if_id 0x10005" eval '[ "$(xs "$T" | grep -c "if_id 0x10005")" = 2 ]'
+nt_check "t: the SAs took the trap's reqid" \
+  eval '[ "$(xs "$T" | grep -oE "reqid [0-9]+" | sort -u)" = "$(xp "$T" | grep -oE "reqid [0-9]+" | sort -u)" ]'
+nt_check "t: out, in, fwd policies now ($(policies "$T"))" test "$(policies "$T")" = "0x10005 fwd 1 0x10005 in 1 0x10005 out 1 "
+nt_check "IPv4 t -> r through the trapped tunnel" nt_exec "$T" ping -c 3 -i 0.2 -W 3 -I 10.2.0.1 10.8.0.1
+nt_check "t: one IKE_SA only (repeated acquires joined the attempt)" \
+  test "$(nt_log_count t 'initiating IKE_SA')" = 1
+echo "-- 8. the SA goes, the trap stays"
+nt_check "r stops" nt_stop r TERM 20
+nt_wait 20 "t: SAs gone after r's delete" eval '[ -z "$(xs "$T")" ]'
+nt_wait 10 "t: the trap policy is back alone ($(policies "$T"))" eval '[ "$(policies "$T")" = "0x10005 out 1 " ]'
+nt_check "r restarts" nt_daemon r "$R" "$NT_DIR/r.conf" "${DAEMON_ARGS[@]}"
+MARK=$(nt_log_mark t)
+nt_exec "$T" ping -c 3 -i 0.5 -W 2 -I 10.2.0.1 10.8.0.1 >/dev/null 2>&1
+nt_wait 30 "t: traffic re-initiated through the trap" nt_log_since t "$MARK" 'CHILD_SA r\{[0-9]+\} established'
+nt_check "IPv4 t -> r again" nt_exec "$T" ping -c 3 -i 0.2 -W 3 -I 10.2.0.1 10.8.0.1
+nt_check "t exits with status 0" nt_stop t TERM 20
+nt_check "t: no policy left" eval '[ -z "$(policies "$T")" ]'
 nt_finish
