@@ -85,12 +85,8 @@ class IkeAuth final : public Exchange {
     // <-- HDR, SK {IDr, AUTH, [CP(CFG_REPLY),] SAr2, TSi, TSr}
     Status cfg = ProcessConfigReply(sa, m);
     ChildKeyInputs keys{sa.auth_inputs->ni, sa.auth_inputs->nr, nullptr};
-    Result<ChildSa*> child = cfg;
-    if (cfg.ok()) {
-      child = CompleteChild(engine, sa, *child_, m, keys);
-    } else {
-      ReleaseChild(engine, sa, *child_);
-    }
+    if (!cfg.ok()) ReleaseChild(engine, sa, *child_);
+    Result<ChildSa*> child = cfg.ok() ? CompleteChild(engine, sa, *child_, m, keys) : Result<ChildSa*>(cfg);
     sa.SetState(IkeSaState::kEstablished);
     engine.OnIkeEstablished(sa);
     InstallVirtualIps(engine, sa);
@@ -172,8 +168,8 @@ ResponderOutcome RespondIkeAuth(Engine& engine, IkeSa& sa, const Message& m) {
   AdoptVirtualIps(engine, sa);
   Status cfg = RespondConfigRequest(engine, sa, m, out.payloads);
   ChildKeyInputs keys{sa.auth_inputs->ni, sa.auth_inputs->nr, nullptr};
-  Result<ChildSa*> child = cfg;
-  if (cfg.ok()) child = RespondChild(engine, sa, m, keys, out.payloads, /*with_ke=*/false);
+  Result<ChildSa*> child =
+      cfg.ok() ? RespondChild(engine, sa, m, keys, out.payloads, /*with_ke=*/false) : Result<ChildSa*>(cfg);
   sa.SetState(IkeSaState::kEstablished);
   engine.OnIkeEstablished(sa);
   InstallVirtualIps(engine, sa);
