@@ -263,10 +263,7 @@ void Engine::Destroy(IkeSa& sa, const std::string& reason_ref) {
 
 void Engine::UninstallChildren(IkeSa& sa, const std::string& reason) {
   for (auto& child : sa.children) {
-    for (TimerId* t : {&child->rekey_timer, &child->expire_timer}) {
-      if (*t != kNoTimer) env_.timers.Cancel(*t);
-      *t = kNoTimer;
-    }
+    child->CancelTimers(env_.timers);
     bool was_installed = child->installed();
     child->Uninstall(child_kernel_);
     child->SetState(ChildSaState::kDeleted);

@@ -122,7 +122,7 @@ Result<ChildSa*> ChildSaOffer::Complete(Engine& engine, IkeSa& sa, const Message
 }
 
 Result<ChildSa*> RespondChildSa(Engine& engine, IkeSa& sa, const Message& m, Payloads& out, Bytes& nr,
-                                uint32_t reqid) {
+                                uint32_t reqid, OutboundStart outbound) {
   const NoncePayload* ni = m.Find<NoncePayload>();
   const KePayload* kei = m.Find<KePayload>();
   auto refuse = [&out](NotifyPayload n, std::string why) -> Result<ChildSa*> {
@@ -154,7 +154,7 @@ Result<ChildSa*> RespondChildSa(Engine& engine, IkeSa& sa, const Message& m, Pay
   nr = NewNonce(engine);
   Payloads answer;
   ChildKeyInputs keys{ni->nonce, nr, g_ir ? &*g_ir : nullptr};
-  auto child = RespondChild(engine, sa, m, keys, answer, /*with_ke=*/kei != nullptr, reqid);
+  auto child = RespondChild(engine, sa, m, keys, answer, /*with_ke=*/kei != nullptr, reqid, outbound);
   if (child.ok()) {
     Payloads extra{NoncePayload{nr}};
     if (ke) extra.push_back(KeOf(*ke));

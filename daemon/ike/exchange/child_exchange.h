@@ -56,9 +56,10 @@ class ChildSaOffer {
 // exchange's nonces and, if the request carries KEi, PFS. Appends SA, Nr,
 // [KEr], TSi, TSr (or one error notify: INVALID_KE_PAYLOAD with the method
 // we want, NO_PROPOSAL_CHOSEN, TS_UNACCEPTABLE, ...) to `out`; `nr` gets
-// our nonce. `reqid`: the rekeyed CHILD_SA's (see PrepareChild), else 0.
+// our nonce. `reqid`: the rekeyed CHILD_SA's (see PrepareChild), else 0;
+// `outbound` as for ChildSa::Install.
 Result<ChildSa*> RespondChildSa(Engine& engine, IkeSa& sa, const Message& request, Payloads& out, Bytes& nr,
-                                uint32_t reqid = 0);
+                                uint32_t reqid = 0, OutboundStart outbound = OutboundStart::kNow);
 
 // A fresh nonce for a CREATE_CHILD_SA message (§2.10).
 Bytes NewNonce(Engine& engine);

@@ -45,7 +45,7 @@ void ConfigureChild(const IkeSa& sa, ChildSa& child) {
 }
 
 Result<ChildSa*> Install(Engine& engine, IkeSa& sa, std::unique_ptr<ChildSa> child, const ChildKeyInputs& in,
-                         bool initiator) {
+                         bool initiator, OutboundStart outbound = OutboundStart::kNow) {
   IkeSaKeys& k = *sa.keys;
   crypto::CipherSpec spec = SpecOf(child->algorithms);
   IKEVPN_ASSIGN_OR_RETURN(size_t encr_size, crypto::Cipher::EncrKeySize(spec));
@@ -61,7 +61,7 @@ Result<ChildSa*> Install(Engine& engine, IkeSa& sa, std::unique_ptr<ChildSa> chi
   // The kernel's soft and hard limits are backstops past our own timers.
   const ChildKernelLifetimes life = ChildKernelLifetimesFor(sa.connection().child_lifetime);
   IKEVPN_RETURN_IF_ERROR(child->Install(engine.child_kernel(), sa.local.address, sa.remote.address,
-                                        std::move(keys), life));
+                                        std::move(keys), life, outbound));
   child->SetState(ChildSaState::kInstalled);
   ChildSa* raw = child.get();
   sa.children.push_back(std::move(child));
@@ -120,9 +120,10 @@ void AppendChildRequest(const IkeSa& sa, const ChildRequest& req, Payloads& out)
 void RemoveChildSa(Engine& engine, IkeSa& sa, uint64_t child_id, const std::string& reason) {
   std::unique_ptr<ChildSa> c = sa.RemoveChild(child_id);
   if (!c) return;
-  for (TimerId* t : {&c->rekey_timer, &c->expire_timer})
-    if (*t != kNoTimer) engine.env().timers.Cancel(*t);
+  c->CancelTimers(engine.env().timers);
   const bool rekeyed = c->state() == ChildSaState::kRekeyed;
+  // Its successor (same reqid) may still send with it (child_rekey.cc).
+  if (rekeyed) StartDeferredOutbound(engine, sa, c->reqid(), reason);
   c->Uninstall(engine.child_kernel());
   c->SetState(ChildSaState::kDeleted);
   if (!rekeyed) {
@@ -201,7 +202,7 @@ KeId SelectedChildKe(const IkeSa& sa, const Message& m) {
 }
 
 Result<ChildSa*> RespondChild(Engine& engine, IkeSa& sa, const Message& m, const ChildKeyInputs& keys,
-                              Payloads& out, bool with_ke, uint32_t reqid) {
+                              Payloads& out, bool with_ke, uint32_t reqid, OutboundStart outbound) {
   const config::Connection& c = sa.connection();
   const SaPayload* sai = m.Find<SaPayload>();
   const TsiPayload* tsi = m.Find<TsiPayload>();
@@ -232,7 +233,7 @@ Result<ChildSa*> RespondChild(Engine& engine, IkeSa& sa, const Message& m, const
   child->algorithms = Chosen(*selected);
   child->local_ts = narrowed->responder;
   child->remote_ts = narrowed->initiator;
-  auto installed = Install(engine, sa, std::move(child), keys, /*initiator=*/false);
+  auto installed = Install(engine, sa, std::move(child), keys, /*initiator=*/false, outbound);
   if (!installed.ok()) {
     IKEVPN_LOG(kKnl, kError) << "CHILD_SA for " << c.name << ": " << installed.status().ToString();
     return refuse(NotifyType::kNoAdditionalSas, installed.status().message());

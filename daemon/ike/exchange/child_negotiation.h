@@ -9,6 +9,7 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "daemon/ike/crypto/key_exchange.h"
 #include "daemon/ike/message/message.h"
@@ -53,9 +54,10 @@ Result<ChildSa*> CompleteChild(Engine& engine, IkeSa& sa, ChildRequest& req, con
 // Responder: selects, narrows, allocates, installs; appends SAr2, TSi, TSr
 // (or one error notify: NO_PROPOSAL_CHOSEN, TS_UNACCEPTABLE,
 // USE_TRANSPORT_MODE mismatch) to `out`. Returns the child, or the error.
-// `reqid` as for PrepareChild.
+// `reqid` as for PrepareChild; `outbound` as for ChildSa::Install.
 Result<ChildSa*> RespondChild(Engine& engine, IkeSa& sa, const Message& request, const ChildKeyInputs& keys,
-                              Payloads& out, bool with_ke, uint32_t reqid = 0);
+                              Payloads& out, bool with_ke, uint32_t reqid = 0,
+                              OutboundStart outbound = OutboundStart::kNow);
 
 // Responder with PFS: the key exchange method of the proposal RespondChild
 // (with_ke) would select, kNone if no proposal is acceptable (§1.3: a KEi
@@ -65,6 +67,11 @@ KeId SelectedChildKe(const IkeSa& sa, const Message& request);
 // Takes a CHILD_SA out of the kernel and off the SA and, unless it was a
 // rekeyed one whose successor carries on, reports it down.
 void RemoveChildSa(Engine& engine, IkeSa& sa, uint64_t child_id, const std::string& reason);
+
+// exchange/child_rekey.cc: adds the outbound SA the responder of a rekey
+// kept back (ChildSa::Install, kDeferred) for the CHILD_SA of `reqid`:
+// its predecessor goes (`why`), or the wait is over.
+void StartDeferredOutbound(Engine& engine, IkeSa& sa, uint32_t reqid, std::string_view why);
 
 // Releases an allocated but never installed SPI (the kernel's larval state).
 void ReleaseChild(Engine& engine, IkeSa& sa, ChildRequest& req);

@@ -4,6 +4,13 @@
 // moves, and deletes the old CHILD_SA with an INFORMATIONAL Delete. The
 // interface never loses its last CHILD_SA on the way.
 //
+// The initiator can install the new inbound SA only once it has our answer
+// (its keys need our nonce). So the responder adds the new inbound SA at
+// once but keeps sending with the old outbound SA until the initiator
+// deletes the old CHILD_SA, or kDeferredOutboundWait has passed (a peer that
+// keeps the old one): sending with the new SA earlier loses the packets
+// that overtake our answer.
+//
 //   Initiator                         Responder
 //   HDR, SK {N(REKEY_SA, old inbound SPI), SA, Ni, [KEi], TSi, TSr}  -->
 //                                <--  HDR, SK {SA, Nr, [KEr], TSi, TSr}
@@ -24,6 +31,8 @@
 namespace ikevpn::ike {
 
 namespace {
+
+constexpr std::chrono::seconds kDeferredOutboundWait{5};
 
 // `successor` replaces `old` (which may be gone): events and log.
 void ReportRekeyed(Engine& engine, IkeSa& sa, uint64_t old_id, ChildSa& successor) {
@@ -181,6 +190,34 @@ class ChildRekey final : public Exchange {
 
 std::unique_ptr<Exchange> MakeChildRekey(uint64_t child_id) { return std::make_unique<ChildRekey>(child_id); }
 
+void StartDeferredOutbound(Engine& engine, IkeSa& sa, uint32_t reqid, std::string_view why) {
+  for (auto& c : sa.children) {
+    if (c->reqid() != reqid || !c->outbound_deferred()) continue;
+    if (c->outbound_timer != kNoTimer) engine.env().timers.Cancel(c->outbound_timer);
+    c->outbound_timer = kNoTimer;
+    IKEVPN_LOG(kIke, kDebug) << "CHILD_SA " << sa.ChildLogName(c->id()) << ": sending with it (" << why << ")";
+    if (Status s = c->InstallDeferredOutbound(engine.env().kernel); !s.ok())
+      IKEVPN_LOG(kKnl, kError) << "CHILD_SA " << sa.ChildLogName(c->id()) << ": " << s.ToString();
+  }
+}
+
+namespace {
+
+// The fallback of the deferred outbound SA; the timer follows the CHILD_SA
+// across an IKE rekey.
+void ArmDeferredOutbound(Engine& engine, IkeSa& sa, ChildSa& fresh) {
+  const uint64_t sa_id = sa.id(), child_id = fresh.id();
+  fresh.outbound_timer = engine.env().timers.Schedule(kDeferredOutboundWait, [&engine, sa_id, child_id] {
+    IkeSa* s = CurrentSa(engine, sa_id);
+    ChildSa* c = s ? s->FindChild(child_id) : nullptr;
+    if (!c) return;
+    c->outbound_timer = kNoTimer;
+    StartDeferredOutbound(engine, *s, c->reqid(), "the old CHILD_SA was not deleted in time");
+  });
+}
+
+}  // namespace
+
 ResponderOutcome RespondChildRekey(Engine& engine, IkeSa& sa, const Message& m, const NotifyPayload& rekey) {
   // §2.25.2: not while the IKE SA is being rekeyed (or already replaced).
   if (sa.state() != IkeSaState::kEstablished) return NotifyOnly(MakeNotify(NotifyType::kTemporaryFailure));
@@ -198,19 +235,23 @@ ResponderOutcome RespondChildRekey(Engine& engine, IkeSa& sa, const Message& m, 
     return NotifyOnly(MakeNotify(NotifyType::kTemporaryFailure));
   ResponderOutcome out;
   Bytes nr;
-  auto child = RespondChildSa(engine, sa, m, out.payloads, nr, old->reqid());
+  // In a collision (§2.8.1) our own exchange decides which SA carries on.
+  const bool colliding = old->state() == ChildSaState::kRekeying;
+  auto child = RespondChildSa(engine, sa, m, out.payloads, nr, old->reqid(),
+                              colliding ? OutboundStart::kNow : OutboundStart::kDeferred);
   if (!child.ok()) {
     IKEVPN_LOG(kIke, kInfo) << "CHILD_SA " << sa.ChildLogName(old->id()) << ": rekey refused: " << child.status().message();
     return out;
   }
   ChildSa& fresh = **child;
-  if (old->state() == ChildSaState::kRekeying) {
+  if (colliding) {
     // §2.8.1: we are rekeying it too; our exchange decides when it ends
     // (and only the survivor gets timers).
     old->peer_rekey = PeerRekey{m.Find<NoncePayload>()->nonce, nr, fresh.id()};
     return out;
   }
   // The old CHILD_SA keeps both its SAs until the initiator deletes it.
+  ArmDeferredOutbound(engine, sa, fresh);
   old->SetState(ChildSaState::kRekeyed);
   ReportRekeyed(engine, sa, old->id(), fresh);
   return out;

@@ -63,8 +63,15 @@ kernel::PolicyData ChildSa::PolicyDataFor(const kernel::PolicyId& p) const {
   return pd;
 }
 
+void ChildSa::CancelTimers(Timers& timers) {
+  for (TimerId* t : {&rekey_timer, &expire_timer, &outbound_timer}) {
+    if (*t != kNoTimer) timers.Cancel(*t);
+    *t = kNoTimer;
+  }
+}
+
 Status ChildSa::Install(ChildSaKernel& k, const IpAddress& local, const IpAddress& remote, ChildSaKeysForInstall keys,
-                        const ChildKernelLifetimes& lifetimes) {
+                        const ChildKernelLifetimes& lifetimes, OutboundStart outbound) {
   local_ = local;
   remote_ = remote;
   kernel::SaData data;
@@ -93,11 +100,14 @@ Status ChildSa::Install(ChildSaKernel& k, const IpAddress& local, const IpAddres
   kernel::SaData out = std::move(data);
   out.encr_key = std::move(keys.encr_out);
   out.integ_key = std::move(keys.integ_out);
-  if (Status s = k.kernel.AddSa(OutboundId(), out); !s.ok()) {
+  if (outbound == OutboundStart::kDeferred) {
+    deferred_outbound_ = std::move(out);
+  } else if (Status s = k.kernel.AddSa(OutboundId(), out); !s.ok()) {
     Uninstall(k);
     return s.Annotate("adding outbound SA");
+  } else {
+    outbound_installed_ = true;
   }
-  outbound_installed_ = true;
 
   size_t acquired = 0;
   for (const kernel::PolicyId& p : Policies()) {
@@ -119,7 +129,18 @@ Status ChildSa::Install(ChildSaKernel& k, const IpAddress& local, const IpAddres
   return Status::Ok();
 }
 
+Status ChildSa::InstallDeferredOutbound(kernel::KernelIpsec& kernel) {
+  if (!deferred_outbound_) return Status::Ok();
+  kernel::SaData out = std::move(*deferred_outbound_);
+  deferred_outbound_.reset();
+  if (!installed_) return Status::Ok();
+  IKEVPN_RETURN_IF_ERROR(kernel.AddSa(OutboundId(), out).Annotate("adding outbound SA"));
+  outbound_installed_ = true;
+  return Status::Ok();
+}
+
 void ChildSa::UninstallOutbound(kernel::KernelIpsec& kernel) {
+  deferred_outbound_.reset();
   if (!outbound_installed_) return;
   Status s = kernel.DeleteSa(OutboundId());
   if (!s.ok() && s.code() != Code::kNotFound)
@@ -157,6 +178,7 @@ Status ChildSa::UpdateAddresses(kernel::KernelIpsec& kernel, const IpAddress& lo
   }
   if (installed_) IKEVPN_RETURN_IF_ERROR(kernel.UpdateSa(InboundId(), remote, local, in_encap));
   if (outbound_installed_) IKEVPN_RETURN_IF_ERROR(kernel.UpdateSa(OutboundId(), local, remote, out_encap));
+  if (deferred_outbound_) deferred_outbound_->encap = out_encap;
   local_ = local;
   remote_ = remote;
   encap = new_encap;

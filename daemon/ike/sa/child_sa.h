@@ -4,7 +4,8 @@
 // A ChildSa owns its kernel state: Install() adds the inbound and outbound
 // SAs and the policies (with the tunnel's if_id) and tells the interface
 // manager; Uninstall() removes exactly that, and is idempotent. Keys are
-// handed to the kernel at Install() and not kept.
+// handed to the kernel at Install() and not kept, except the outbound ones
+// of a deferred outbound SA until it is added (or the CHILD_SA goes).
 #pragma once
 
 #include <cstdint>
@@ -42,6 +43,12 @@ struct ChildSaKeysForInstall {
   SecretBytes encr_in, integ_in;
 };
 
+// When Install() adds the outbound SA. kDeferred: the responder of a
+// CHILD_SA rekey keeps sending with the old SA until the initiator, which
+// installs the new inbound SA only on our answer, deletes it
+// (exchange/child_rekey.cc); InstallDeferredOutbound() adds it then.
+enum class OutboundStart { kNow, kDeferred };
+
 class ChildSa {
  public:
   ChildSa(uint64_t id, uint64_t ike_sa_id, uint32_t reqid);
@@ -72,6 +79,9 @@ class ChildSa {
   int64_t rekey_at = 0;     // wall-clock seconds, 0 = never
   TimerId rekey_timer = kNoTimer;
   TimerId expire_timer = kNoTimer;
+  TimerId outbound_timer = kNoTimer;  // the deferred outbound SA's deadline
+  // Cancels all three timers.
+  void CancelTimers(Timers& timers);
   // The peer's rekey of this CHILD_SA that crossed ours (§2.8.1).
   std::optional<PeerRekey> peer_rekey;
 
@@ -82,8 +92,14 @@ class ChildSa {
   // selector pair, then counts the SA on its interface. Rolls back on
   // failure.
   Status Install(ChildSaKernel& k, const IpAddress& local, const IpAddress& remote, ChildSaKeysForInstall keys,
-                 const ChildKernelLifetimes& lifetimes);
-  // Removes the inbound SA only (after a rekey, the outbound one is gone
+                 const ChildKernelLifetimes& lifetimes, OutboundStart outbound = OutboundStart::kNow);
+  // Whether Install() kept the outbound SA back (kDeferred) and it is not
+  // added yet.
+  bool outbound_deferred() const { return deferred_outbound_.has_value(); }
+  // Adds the outbound SA Install() kept back; no-op if there is none. The
+  // kernel prefers the newest SA of a policy, so traffic moves to it.
+  Status InstallDeferredOutbound(kernel::KernelIpsec& kernel);
+  // Removes the outbound SA only (after a rekey, the outbound one is gone
   // first so traffic moves to the successor).
   void UninstallOutbound(kernel::KernelIpsec& kernel);
   // Removes everything Install() added. Safe to call twice.
@@ -107,6 +123,7 @@ class ChildSa {
   ChildSaState state_ = ChildSaState::kCreating;
   bool installed_ = false;
   bool outbound_installed_ = false;
+  std::optional<kernel::SaData> deferred_outbound_;  // with its keys
   bool policies_installed_ = false;
   bool counted_on_interface_ = false;
   IpAddress local_;   // outer addresses the SAs were installed with

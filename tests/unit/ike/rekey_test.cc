@@ -37,8 +37,13 @@ TEST_F(RekeyTest, ChildRekeyInstallsTheSuccessorBeforeTheOldOneGoes) {
   ASSERT_EQ(Seen(false).size(), 1u);
   EXPECT_TRUE(Seen(false)[0].rekey_sa);
   EXPECT_FALSE(Seen(false)[0].ke);
-  EXPECT_EQ(p.right.kernel.sas.size(), 4u);  // the responder keeps the old pair until the Delete
+  // The responder keeps the old pair until the Delete and adds only the new
+  // inbound SA: the initiator cannot decrypt with the new keys before it
+  // has our answer.
+  EXPECT_EQ(p.right.kernel.sas.size(), 3u);
+  EXPECT_TRUE(p.right.kernel.sas.count(old_in)) << "the responder still sends with the old SA";
   EXPECT_EQ(p.right.interfaces.children[1], 2);
+  const size_t right_ops = p.right.kernel.ops.size();
 
   /* <-- CREATE_CHILD_SA {SA, Nr, TSi, TSr} */
   ASSERT_TRUE(Deliver(p.right));
@@ -49,6 +54,12 @@ TEST_F(RekeyTest, ChildRekeyInstallsTheSuccessorBeforeTheOldOneGoes) {
   /* INFORMATIONAL {D(ESP, old SPI)} --> */
   ASSERT_TRUE(Deliver(p.left));
   EXPECT_EQ(p.right.kernel.sas.size(), 2u);
+  // The responder's new outbound SA goes in before the old pair goes out.
+  const auto& rops = p.right.kernel.ops;
+  ASSERT_EQ(rops.size(), right_ops + 3);
+  EXPECT_TRUE(rops[right_ops].add);
+  EXPECT_EQ(rops[right_ops].spi, Children(p.left).back()->spi_in);
+  EXPECT_FALSE(rops[right_ops + 1].add || rops[right_ops + 2].add);
   /* <-- INFORMATIONAL {D(ESP, old SPI)} */
   ASSERT_TRUE(Deliver(p.right));
   EXPECT_EQ(p.left.kernel.sas.size(), 2u);
@@ -162,7 +173,7 @@ TEST_F(RekeyTest, LostMessagesDuringAChildRekeyAreRetransmitted) {
   };
   Start(p.left, MakeChildRekey(Children(p.left)[0]->id()));
   p.Pump();
-  EXPECT_EQ(p.right.kernel.sas.size(), 4u);  // answered, but the answer was lost
+  EXPECT_EQ(p.right.kernel.sas.size(), 3u);  // answered (new inbound SA), but the answer was lost
   EXPECT_EQ(p.left.kernel.sas.size(), 2u);
   p.Run(10s);
   // One successor only: the retransmitted request was answered from the cache.
@@ -172,6 +183,29 @@ TEST_F(RekeyTest, LostMessagesDuringAChildRekeyAreRetransmitted) {
   ExpectKeysPairUp(p.left, p.right);
   EXPECT_EQ(p.left.kernel.sas.size(), 2u);
   EXPECT_TRUE(NeverFlapped(p.left) && NeverFlapped(p.right));
+}
+
+TEST_F(RekeyTest, ResponderSendsWithTheSuccessorOnceTheOldChildSaIsNotDeletedInTime) {
+  Establish();
+  // A peer that keeps the old CHILD_SA after the rekey: its Delete never
+  // arrives.
+  lose = [](const Datagram& d) {
+    auto h = ParseHeader(d.data);
+    return h->exchange == ExchangeType::kInformational && !h->response();
+  };
+  const uint32_t old_in_right = Children(p.right)[0]->spi_in;
+  Start(p.left, MakeChildRekey(Children(p.left)[0]->id()));
+  ASSERT_TRUE(Deliver(p.left));
+  ASSERT_TRUE(Deliver(p.right));
+  const uint32_t new_out_right = Children(p.left).back()->spi_in;
+  ASSERT_NE(new_out_right, 0u);
+  EXPECT_FALSE(p.right.kernel.sas.count(new_out_right));
+  p.Run(4s);
+  EXPECT_FALSE(p.right.kernel.sas.count(new_out_right)) << "too early";
+  p.Run(2s);
+  EXPECT_TRUE(p.right.kernel.sas.count(new_out_right)) << "the wait is bounded";
+  EXPECT_TRUE(p.right.kernel.sas.count(old_in_right)) << "the old CHILD_SA stays until deleted";
+  EXPECT_TRUE(NeverFlapped(p.right));
 }
 
 TEST_F(RekeyTest, IkeRekeyMovesTheChildrenAndTheDeleteRemovesExactlyTheOldSa) {
