@@ -333,14 +333,19 @@ iop_show_warnings() {
 
 # --- checks ----------------------------------------------------------------
 
-# iop_wait SECONDS COMMAND...: poll (every 0.1 s) until COMMAND succeeds.
+# iop_wait SECONDS COMMAND...: poll (every 0.1 s) until COMMAND succeeds;
+# how long it took is in IOP_WAITED_MS.
 iop_wait() {
-  local deadline=$((SECONDS + $1)); shift
+  local deadline=$((SECONDS + $1)) t0 rc=1
+  t0=$(date +%s%N)
+  shift
   while :; do
-    "$@" >/dev/null 2>&1 && return 0
-    [ $SECONDS -ge $deadline ] && return 1
+    "$@" >/dev/null 2>&1 && { rc=0; break; }
+    [ $SECONDS -ge $deadline ] && break
     sleep 0.1
   done
+  IOP_WAITED_MS=$(( ($(date +%s%N) - t0) / 1000000 ))
+  return $rc
 }
 
 # iop_check DESCRIPTION COMMAND...: one counted check; output on failure.
@@ -354,10 +359,12 @@ iop_check() {
   fi
 }
 
-# iop_check_wait DESCRIPTION SECONDS COMMAND...
+# iop_check_wait DESCRIPTION SECONDS COMMAND...: a check that waits for
+# COMMAND up to SECONDS and prints how long it took.
 iop_check_wait() {
   local what=$1 t=$2; shift 2
   iop_check "$what" iop_wait "$t" "$@"
+  echo "     (after $IOP_WAITED_MS ms; limit $t s)"
 }
 
 # Charon's view: IKE_SA / CHILD_SA states in `swanctl --list-sas`.
