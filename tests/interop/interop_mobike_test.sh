@@ -23,7 +23,7 @@ start_phase() {
   iop_phase "$p"
   iop_charon_start || { iop_check "$p: charon starts" false; iop_finish; }
   iop_swanctl_load iop responder "$IKE" "$ESP" "mobike = yes" || iop_check "$p: swanctl --load-all" false
-  iop_ikevpnd_conf iop "$2" "$IKE" "$ESP" "mobike = yes"
+  iop_ikevpnd_conf iop "$2" "$IKE" "$ESP" mobike=yes
   iop_ikevpnd_start || { iop_check "$p: ikevpnd starts" false; iop_finish; }
 }
 

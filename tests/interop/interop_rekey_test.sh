@@ -26,12 +26,8 @@ CBC=aes256-sha256-modp2048
 # Rekey timing on the rekeying side: CHILD_SA every 5 s, IKE_SA at 8 s;
 # by ~11 s: CHILD rekey (5 s), IKE rekey (8 s), CHILD rekey (10 s).
 # The other side keeps its defaults (hours).
-V_LIFETIMES='child-lifetime = 30s
-child-rekey-margin = 25s
-child-rekey-jitter = 0
-ike-lifetime = 40s
-ike-rekey-margin = 32s
-ike-rekey-jitter = 0'
+V_LIFETIMES=(child-lifetime=30s child-rekey-margin=25s child-rekey-jitter=0
+  ike-lifetime=40s ike-rekey-margin=32s ike-rekey-jitter=0)
 S_CONN='rekey_time = 8s
     reauth_time = 0
     over_time = 30s
@@ -82,18 +78,18 @@ v_esp_sas_one_each() {
 
 # run PHASE INITIATOR(v|s) REKEYER(v|s) IKE ESP
 run() {
-  local p=$1 init=$2 who=$3 ike=$4 esp=$5 v_extra='' s_conn='' s_child=''
-  if [ "$who" = v ]; then v_extra=$V_LIFETIMES; else s_conn=$S_CONN; s_child=$S_CHILD; fi
+  local p=$1 init=$2 who=$3 ike=$4 esp=$5 v_extra=() s_conn='' s_child=''
+  if [ "$who" = v ]; then v_extra=("${V_LIFETIMES[@]}"); else s_conn=$S_CONN; s_child=$S_CHILD; fi
   iop_phase "$p"
   iop_charon_start || { iop_check "$p: charon starts" false; return; }
   iop_swanctl_load iop responder "$ike" "$esp" "$s_conn" "$s_child" ||
     { iop_check "$p: swanctl --load-all" false; return; }
   iop_capture_start "$p"
   if [ "$init" = v ]; then
-    iop_ikevpnd_conf iop initiator "$ike" "$esp" "$v_extra"
+    iop_ikevpnd_conf iop initiator "$ike" "$esp" "${v_extra[@]}"
     iop_ikevpnd_start || { iop_check "$p: ikevpnd starts" false; return; }
   else
-    iop_ikevpnd_conf iop responder "$ike" "$esp" "$v_extra"
+    iop_ikevpnd_conf iop responder "$ike" "$esp" "${v_extra[@]}"
     iop_ikevpnd_start || { iop_check "$p: ikevpnd starts" false; return; }
     iop_check "$p: swanctl --initiate succeeds" \
       iop_swanctl --initiate --child net --timeout 10 >>"$IOP_P/charon/swanctl.log" 2>&1

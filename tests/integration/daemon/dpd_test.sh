@@ -29,29 +29,10 @@ ip -n "$A" -6 addr add fd00:ffff::1/64 dev vA nodad
 ip -n "$A" -6 route add default via fd00:ffff::2 dev vA
 
 conf() {  # LOCAL REMOTE LID RID LNET RNET START [DPD_ACTION]
-  cat <<EOF
-[global]
-log-level = info,ike=debug
-retransmit-timeout = 500ms
-retransmit-tries = 2
-retransmit-base = 1.8
-
-[tun]
-local = $1
-remote = $2
-local-id = @$3
-remote-id = @$4
-auth = psk
-psk = "0123456789abcdef0123"
-local-ts = 10.$5.0.0/24, fd00:$5::/64
-remote-ts = 10.$6.0.0/24, fd00:$6::/64
-interface = ipsec0
-interface-address = 10.$5.0.1/24, fd00:$5::1/64
-start-action = $7
-dpd-delay = 2s
-dpd-action = ${8:-clear}
-leak-guard = yes
-EOF
+  nt_psk_conf "$1" "$2" "$3" "$4" "10.$5.0.0/24, fd00:$5::/64" "10.$6.0.0/24, fd00:$6::/64" \
+    "10.$5.0.1/24, fd00:$5::1/64" start-action="$7" dpd-delay=2s dpd-action="${8:-clear}" leak-guard=yes \
+    global.log-level=info,ike=debug global.retransmit-timeout=500ms global.retransmit-tries=2 \
+    global.retransmit-base=1.8
 }
 conf 192.0.2.1 192.0.2.2 a b 1 2 start | nt_conf "$NT_DIR/a.conf"
 conf 192.0.2.2 192.0.2.1 b a 2 1 none | nt_conf "$NT_DIR/b.conf"

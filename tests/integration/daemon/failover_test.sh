@@ -24,34 +24,9 @@ ip -n "$C" addr add 10.1.0.1/32 dev lo
 ip -n "$G1" addr add 10.9.0.1/32 dev lo
 ip -n "$G2" addr add 10.9.0.1/32 dev lo
 
-globals() {
-  cat <<EOF
-[global]
-log-level = info
-retransmit-timeout = 500ms
-retransmit-tries = 2
-retransmit-base = 1.8
-
-EOF
-}
+globals() { nt_global retransmit-timeout=500ms retransmit-tries=2 retransmit-base=1.8; }
 conn() {  # NAME LOCAL REMOTE LID RID LTS RTS IFACE METRIC START
-  cat <<EOF
-[$1]
-local = $2
-remote = $3
-local-id = @$4
-remote-id = @$5
-auth = psk
-psk = "0123456789abcdef0123"
-local-ts = $6
-remote-ts = $7
-interface = $8
-metric = $9
-start-action = ${10}
-dpd-delay = 1s
-dpd-action = clear
-
-EOF
+  nt_psk_section "${@:1:7}" "" interface="$8" metric="$9" start-action="${10}" dpd-delay=1s dpd-action=clear
 }
 {
   globals
