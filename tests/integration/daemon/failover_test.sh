@@ -57,7 +57,7 @@ MARK=$(nt_log_mark c)
 T_KILL=$(date +%s.%N)
 nt_stop g1 KILL 5
 nt_wait 10 "c: ipsec0 down" eval '! nt_link_up "$C" ipsec0'
-nt_wait 3 "c: route via ipsec0 gone" eval '! nt_route_via "$C" 10.9.0.0/24 ipsec0'
+nt_wait 10 "c: route via ipsec0 gone" eval '! nt_route_via "$C" 10.9.0.0/24 ipsec0'
 nt_check "c: 10.9.0.1 now goes through ipsec1" eval 'ip -n "$C" route get 10.9.0.1 from 10.1.0.1 | grep -q "dev ipsec1"'
 N0=$(grep -c "bytes from" "$NT_DIR/ping.out")
 nt_wait 5 "pings answered again" eval '[ "$(grep -c "bytes from" "$NT_DIR/ping.out")" -ge $((N0 + 10)) ]'
