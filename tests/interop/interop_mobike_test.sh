@@ -37,8 +37,8 @@ charon_remote_is() { iop_charon_sas | grep -qE "^[^ ].*ESTABLISHED.*" && iop_cha
 
 start_phase v-init-move initiator
 iop_check_wait "$p: charon IKE_SA ESTABLISHED" 10 iop_charon_ike_established
-iop_check_wait "$p: charon CHILD_SA INSTALLED" 5 iop_charon_child_installed
-iop_check_wait "$p: ikevpnd's ipsec0 is up" 5 iop_link_up
+iop_check_wait "$p: charon CHILD_SA INSTALLED" 10 iop_charon_child_installed
+iop_check_wait "$p: ikevpnd's ipsec0 is up" 10 iop_link_up
 iop_ping_both "$p: before the move"
 UID_BEFORE=$(iop_charon_ike_uid)
 iop_check "$p: charon sees ikevpnd at 192.0.2.1[4500] (IKE on 4500, RFC 4555 §3.3)" charon_remote_is 192.0.2.1
@@ -50,7 +50,7 @@ iop_check_wait "$p: ikevpnd sends UPDATE_SA_ADDRESSES from 192.0.2.11" 10 \
   grep -qE 'moving to 192\.0\.2\.11:4500' "$IOP_P/ikevpnd/ikevpnd.log"
 iop_check_wait "$p: ikevpnd: moved (COOKIE2 echoed by charon)" 10 \
   grep -qE 'moved to 192\.0\.2\.11:4500' "$IOP_P/ikevpnd/ikevpnd.log"
-iop_check_wait "$p: charon's IKE_SA now to 192.0.2.11[4500]" 5 charon_remote_is 192.0.2.11
+iop_check_wait "$p: charon's IKE_SA now to 192.0.2.11[4500]" 10 charon_remote_is 192.0.2.11
 iop_check "$p: charon: the same IKE_SA (#$UID_BEFORE)" test "$(iop_charon_ike_uid)" = "$UID_BEFORE"
 iop_check "$p: charon CHILD_SA still INSTALLED" iop_charon_child_installed
 # Right after a move the first pings may be lost (the peers resolve the
@@ -67,7 +67,7 @@ ip -n "$IOP_NS_V" addr add 192.0.2.1/24 dev iop-v
 start_phase s-init-move responder
 iop_check "$p: swanctl --initiate succeeds" \
   iop_swanctl --initiate --child net --timeout 10 >>"$IOP_P/charon/swanctl.log" 2>&1
-iop_check_wait "$p: ikevpnd's ipsec0 is up" 5 iop_link_up
+iop_check_wait "$p: ikevpnd's ipsec0 is up" 10 iop_link_up
 iop_ping_both "$p: before the move"
 UID_BEFORE=$(iop_charon_ike_uid)
 iop_log "$p: charon's address 192.0.2.2 -> 192.0.2.12"

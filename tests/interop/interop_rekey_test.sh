@@ -95,8 +95,8 @@ run() {
       iop_swanctl --initiate --child net --timeout 10 >>"$IOP_P/charon/swanctl.log" 2>&1
   fi
   iop_check_wait "$p: CHILD_SA INSTALLED at charon" 10 iop_charon_child_installed
-  iop_check_wait "$p: CHILD_SA established at ikevpnd" 5 grep -qE 'CHILD_SA .* established with SPIs' "$IOP_P/ikevpnd/ikevpnd.log"
-  iop_wait 5 iop_link_up
+  iop_check_wait "$p: CHILD_SA established at ikevpnd" 10 grep -qE 'CHILD_SA .* established with SPIs' "$IOP_P/ikevpnd/ikevpnd.log"
+  iop_wait 10 iop_link_up
   iop_ping_both "$p: before the rekeys"
   local ike0 child0
   ike0=$(iop_charon_ike_uid) child0=$(iop_charon_child_uid)
@@ -134,7 +134,7 @@ run() {
   iop_capture_stop
   iop_check "$p: ESP-in-UDP on the wire, both directions" iop_pcap_esp_both
   iop_check "$p: ikevpnd exits 0 on SIGTERM" iop_ikevpnd_stop TERM
-  iop_check_wait "$p: charon's SAs gone after SIGTERM of ikevpnd" 5 iop_charon_no_sas
+  iop_check_wait "$p: charon's SAs gone after SIGTERM of ikevpnd" 10 iop_charon_no_sas
   iop_check "$p: ikevpnd logged no errors" iop_no_errors
   iop_show_warnings
   iop_stop_all
