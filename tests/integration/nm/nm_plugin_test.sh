@@ -94,7 +94,9 @@ in_c() { nsenter --target "$HOLDER" --mount --net -- "$@"; }
 in_c_bg() {  # LABEL CMD...: background, log in $NT_DIR/LABEL.log
   local label=$1
   shift
-  in_c "$@" >"$NT_DIR/$label.log" 2>&1 &
+  # nsenter itself (not the function in a subshell), so that $! is the
+  # process that becomes CMD and the cleanup's signals reach it.
+  nsenter --target "$HOLDER" --mount --net -- "$@" >"$NT_DIR/$label.log" 2>&1 &
   NT_BG_PIDS+=("$!")
   NT_LAST_PID=$!
 }
