@@ -37,26 +37,9 @@ nt_veth "$SA" vSa 192.0.2.1/24 "$SB" vSb 192.0.2.2/24
 
 # --- ikevpn -------------------------------------------------------------------
 ikevpn_conf() {  # LOCAL REMOTE LID RID LNET RNET START
-  cat <<EOC
-[global]
-log-level = info
-
-[bench]
-local = $1
-remote = $2
-local-id = @$3
-remote-id = @$4
-auth = psk
-psk = "$PSK"
-ike = aes256gcm16-prfsha256-x25519
-esp = aes256gcm16
-local-ts = 10.$5.0.0/24
-remote-ts = 10.$6.0.0/24
-interface = ipsec0
-interface-address = 10.$5.0.1/24
-start-action = $7
-dpd-delay = 0
-EOC
+  nt_section global log-level=info
+  nt_psk_section bench "${@:1:4}" "10.$5.0.0/24" "10.$6.0.0/24" "10.$5.0.1/24" psk="\"$PSK\"" \
+    ike=aes256gcm16-prfsha256-x25519 esp=aes256gcm16 start-action="$7"
 }
 ikevpn_conf 192.0.2.2 192.0.2.1 b a 2 1 none | nt_conf "$NT_DIR/ib.conf"
 ikevpn_conf 192.0.2.1 192.0.2.2 a b 1 2 start | nt_conf "$NT_DIR/ia.conf"

@@ -25,12 +25,12 @@ CBC_ESP=aes256-sha256
 check_up() {
   local p=$1 swan_alg=$2
   iop_check_wait "$p: charon IKE_SA ESTABLISHED" 10 iop_charon_ike_established
-  iop_check_wait "$p: charon CHILD_SA INSTALLED, TUNNEL-in-UDP" 5 iop_charon_child_installed
+  iop_check_wait "$p: charon CHILD_SA INSTALLED, TUNNEL-in-UDP" 10 iop_charon_child_installed
   iop_check "$p: charon uses $swan_alg" sh -c "swanctl --list-sas --uri unix://$IOP_RUN/charon.vici | grep -q 'ESP:$swan_alg'"
-  iop_check_wait "$p: ikevpnd logs IKE_SA established" 5 grep -qE 'IKE_SA .* established between' "$IOP_P/ikevpnd/ikevpnd.log"
-  iop_check_wait "$p: ikevpnd logs CHILD_SA established on ipsec0" 5 grep -qE 'CHILD_SA .* established with SPIs .* on ipsec0' "$IOP_P/ikevpnd/ikevpnd.log"
-  iop_check_wait "$p: ikevpnd's ipsec0 is up" 5 iop_link_up
-  iop_check_wait "$p: charon's ipsec0 has its route in table 220" 5 \
+  iop_check_wait "$p: ikevpnd logs IKE_SA established" 10 grep -qE 'IKE_SA .* established between' "$IOP_P/ikevpnd/ikevpnd.log"
+  iop_check_wait "$p: ikevpnd logs CHILD_SA established on ipsec0" 10 grep -qE 'CHILD_SA .* established with SPIs .* on ipsec0' "$IOP_P/ikevpnd/ikevpnd.log"
+  iop_check_wait "$p: ikevpnd's ipsec0 is up" 10 iop_link_up
+  iop_check_wait "$p: charon's ipsec0 has its route in table 220" 10 \
     sh -c "ip -n $IOP_NS_S route show table 220 | grep -q '10.1.0.0/24 .*dev ipsec0'"
   iop_ping_both "$p"
 }
@@ -63,9 +63,9 @@ run_v_init() {  # phase ike esp swanctl-alg
   check_up "$p" "$4"
   # Delete: ikevpnd stops (SIGTERM) and must delete its SAs at the peer.
   iop_check "$p: ikevpnd exits 0 on SIGTERM" iop_ikevpnd_stop TERM
-  iop_check_wait "$p: charon's IKE_SA and CHILD_SA gone after SIGTERM of ikevpnd" 5 iop_charon_no_sas
+  iop_check_wait "$p: charon's IKE_SA and CHILD_SA gone after SIGTERM of ikevpnd" 10 iop_charon_no_sas
   iop_check "$p: charon received the delete" grep -qE 'received DELETE for IKE_SA|deleting IKE_SA' "$IOP_P/charon/charon.log"
-  iop_check_wait "$p: charon's route in table 220 removed" 5 \
+  iop_check_wait "$p: charon's route in table 220 removed" 10 \
     sh -c "! ip -n $IOP_NS_S route show table 220 | grep -q 10.1.0.0/24"
   iop_capture_stop
   check_wire "$p"
@@ -88,20 +88,20 @@ run_s_init() {  # phase ike esp swanctl-alg
   # stays), then creates a new one with CREATE_CHILD_SA.
   iop_check "$p: swanctl --terminate --child succeeds" \
     sh -c "swanctl --terminate --uri unix://$IOP_RUN/charon.vici --child net --timeout 10 >>'$IOP_P/charon/swanctl.log' 2>&1"
-  iop_check_wait "$p: ikevpnd logs CHILD_SA deleted" 5 grep -qE 'CHILD_SA .* deleted' "$IOP_P/ikevpnd/ikevpnd.log"
-  iop_check_wait "$p: ikevpnd's ipsec0 is down without a CHILD_SA" 5 iop_link_down
+  iop_check_wait "$p: ikevpnd logs CHILD_SA deleted" 10 grep -qE 'CHILD_SA .* deleted' "$IOP_P/ikevpnd/ikevpnd.log"
+  iop_check_wait "$p: ikevpnd's ipsec0 is down without a CHILD_SA" 10 iop_link_down
   iop_check "$p: IKE_SA still ESTABLISHED at charon" iop_charon_ike_established
   iop_check "$p: swanctl --initiate --child (CREATE_CHILD_SA) succeeds" \
     sh -c "swanctl --initiate --uri unix://$IOP_RUN/charon.vici --child net --timeout 10 >>'$IOP_P/charon/swanctl.log' 2>&1"
-  iop_check_wait "$p: ikevpnd logs a second CHILD_SA established" 5 \
+  iop_check_wait "$p: ikevpnd logs a second CHILD_SA established" 10 \
     sh -c "[ \$(grep -cE 'CHILD_SA .* established with SPIs' '$IOP_P/ikevpnd/ikevpnd.log') -ge 2 ]"
-  iop_check_wait "$p: ikevpnd's ipsec0 is up again" 5 iop_link_up
+  iop_check_wait "$p: ikevpnd's ipsec0 is up again" 10 iop_link_up
   iop_ping_both "$p: new CHILD_SA"
   # Delete: charon terminates; ikevpnd must tear down its side.
   iop_check "$p: swanctl --terminate succeeds" \
     sh -c "swanctl --terminate --uri unix://$IOP_RUN/charon.vici --ike iop --timeout 10 >>'$IOP_P/charon/swanctl.log' 2>&1"
-  iop_check_wait "$p: ikevpnd logs IKE_SA down" 5 grep -qE 'IKE_SA .* down' "$IOP_P/ikevpnd/ikevpnd.log"
-  iop_check_wait "$p: ikevpnd's ipsec0 is down" 5 iop_link_down
+  iop_check_wait "$p: ikevpnd logs IKE_SA down" 10 grep -qE 'IKE_SA .* down' "$IOP_P/ikevpnd/ikevpnd.log"
+  iop_check_wait "$p: ikevpnd's ipsec0 is down" 10 iop_link_down
   iop_check "$p: ikevpnd: no route to 10.2.0.0/24 via ipsec0" \
     sh -c "! ip -n $IOP_NS_V route show 10.2.0.0/24 | grep -v blackhole | grep -q ipsec0"
   iop_check "$p: charon has no SAs left" iop_charon_no_sas

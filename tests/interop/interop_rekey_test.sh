@@ -26,12 +26,8 @@ CBC=aes256-sha256-modp2048
 # Rekey timing on the rekeying side: CHILD_SA every 5 s, IKE_SA at 8 s;
 # by ~11 s: CHILD rekey (5 s), IKE rekey (8 s), CHILD rekey (10 s).
 # The other side keeps its defaults (hours).
-V_LIFETIMES='child-lifetime = 30s
-child-rekey-margin = 25s
-child-rekey-jitter = 0
-ike-lifetime = 40s
-ike-rekey-margin = 32s
-ike-rekey-jitter = 0'
+V_LIFETIMES=(child-lifetime=30s child-rekey-margin=25s child-rekey-jitter=0
+  ike-lifetime=40s ike-rekey-margin=32s ike-rekey-jitter=0)
 S_CONN='rekey_time = 8s
     reauth_time = 0
     over_time = 30s
@@ -82,25 +78,25 @@ v_esp_sas_one_each() {
 
 # run PHASE INITIATOR(v|s) REKEYER(v|s) IKE ESP
 run() {
-  local p=$1 init=$2 who=$3 ike=$4 esp=$5 v_extra='' s_conn='' s_child=''
-  if [ "$who" = v ]; then v_extra=$V_LIFETIMES; else s_conn=$S_CONN; s_child=$S_CHILD; fi
+  local p=$1 init=$2 who=$3 ike=$4 esp=$5 v_extra=() s_conn='' s_child=''
+  if [ "$who" = v ]; then v_extra=("${V_LIFETIMES[@]}"); else s_conn=$S_CONN; s_child=$S_CHILD; fi
   iop_phase "$p"
   iop_charon_start || { iop_check "$p: charon starts" false; return; }
   iop_swanctl_load iop responder "$ike" "$esp" "$s_conn" "$s_child" ||
     { iop_check "$p: swanctl --load-all" false; return; }
   iop_capture_start "$p"
   if [ "$init" = v ]; then
-    iop_ikevpnd_conf iop initiator "$ike" "$esp" "$v_extra"
+    iop_ikevpnd_conf iop initiator "$ike" "$esp" "${v_extra[@]}"
     iop_ikevpnd_start || { iop_check "$p: ikevpnd starts" false; return; }
   else
-    iop_ikevpnd_conf iop responder "$ike" "$esp" "$v_extra"
+    iop_ikevpnd_conf iop responder "$ike" "$esp" "${v_extra[@]}"
     iop_ikevpnd_start || { iop_check "$p: ikevpnd starts" false; return; }
     iop_check "$p: swanctl --initiate succeeds" \
       iop_swanctl --initiate --child net --timeout 10 >>"$IOP_P/charon/swanctl.log" 2>&1
   fi
   iop_check_wait "$p: CHILD_SA INSTALLED at charon" 10 iop_charon_child_installed
-  iop_check_wait "$p: CHILD_SA established at ikevpnd" 5 grep -qE 'CHILD_SA .* established with SPIs' "$IOP_P/ikevpnd/ikevpnd.log"
-  iop_wait 5 iop_link_up
+  iop_check_wait "$p: CHILD_SA established at ikevpnd" 10 grep -qE 'CHILD_SA .* established with SPIs' "$IOP_P/ikevpnd/ikevpnd.log"
+  iop_wait 10 iop_link_up
   iop_ping_both "$p: before the rekeys"
   local ike0 child0
   ike0=$(iop_charon_ike_uid) child0=$(iop_charon_child_uid)
@@ -138,7 +134,7 @@ run() {
   iop_capture_stop
   iop_check "$p: ESP-in-UDP on the wire, both directions" iop_pcap_esp_both
   iop_check "$p: ikevpnd exits 0 on SIGTERM" iop_ikevpnd_stop TERM
-  iop_check_wait "$p: charon's SAs gone after SIGTERM of ikevpnd" 5 iop_charon_no_sas
+  iop_check_wait "$p: charon's SAs gone after SIGTERM of ikevpnd" 10 iop_charon_no_sas
   iop_check "$p: ikevpnd logged no errors" iop_no_errors
   iop_show_warnings
   iop_stop_all

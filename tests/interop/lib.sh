@@ -19,6 +19,8 @@
 #   iop_check "what" command...; ...; iop_finish
 # shellcheck shell=bash
 
+. "$(dirname "${BASH_SOURCE[0]}")/../integration/lib/conf.sh"
+
 IOP_PASS=0
 IOP_FAIL=0
 IOP_PIDS=()
@@ -255,37 +257,16 @@ IOP_PSK=${IOP_PSK:-iop-0123456789abcdef-psk}
 
 # --- ikevpnd ---------------------------------------------------------------
 
-# iop_ikevpnd_conf NAME ROLE IKE ESP [extra connection lines]
+# iop_ikevpnd_conf NAME ROLE IKE ESP [KEY=VALUE...]: ikevpnd's config, one
+# connection NAME (more keys for it as in conf.sh).
 iop_ikevpnd_conf() {
-  local name=$1 role=$2 ike=$3 esp=$4 extra=${5:-}
+  local name=$1 role=$2 ike=$3 esp=$4
   local start=none
   [ "$role" = initiator ] && start=start
-  local f=$IOP_P/ikevpnd/ikevpn.conf
-  cat >"$f" <<EOF
-[global]
-state-dir = $IOP_P/ikevpnd/state
-log-level = debug
-retransmit-timeout = 2s
-retransmit-tries = 3
-
-[$name]
-local = 192.0.2.1
-remote = 192.0.2.2
-local-id = @v
-remote-id = @s
-auth = psk
-psk = "$IOP_PSK"
-ike = $ike
-esp = $esp
-local-ts = 10.1.0.0/24
-remote-ts = 10.2.0.0/24
-interface = ipsec0
-interface-address = 10.1.0.1/24
-start-action = $start
-dpd-delay = 0
-$extra
-EOF
-  chmod 600 "$f"
+  { nt_global state-dir="$IOP_P/ikevpnd/state" log-level=debug retransmit-timeout=2s
+    nt_psk_section "$name" 192.0.2.1 192.0.2.2 v s 10.1.0.0/24 10.2.0.0/24 10.1.0.1/24 psk="\"$IOP_PSK\"" \
+      ike="$ike" esp="$esp" start-action=$start "${@:5}"
+  } | nt_conf "$IOP_P/ikevpnd/ikevpn.conf"
 }
 
 iop_ikevpnd_start() {
@@ -333,14 +314,19 @@ iop_show_warnings() {
 
 # --- checks ----------------------------------------------------------------
 
-# iop_wait SECONDS COMMAND...: poll (every 0.1 s) until COMMAND succeeds.
+# iop_wait SECONDS COMMAND...: poll (every 0.1 s) until COMMAND succeeds;
+# how long it took is in IOP_WAITED_MS.
 iop_wait() {
-  local deadline=$((SECONDS + $1)); shift
+  local deadline=$((SECONDS + $1)) t0 rc=1
+  t0=$(date +%s%N)
+  shift
   while :; do
-    "$@" >/dev/null 2>&1 && return 0
-    [ $SECONDS -ge $deadline ] && return 1
+    "$@" >/dev/null 2>&1 && { rc=0; break; }
+    [ $SECONDS -ge $deadline ] && break
     sleep 0.1
   done
+  IOP_WAITED_MS=$(( ($(date +%s%N) - t0) / 1000000 ))
+  return $rc
 }
 
 # iop_check DESCRIPTION COMMAND...: one counted check; output on failure.
@@ -354,10 +340,12 @@ iop_check() {
   fi
 }
 
-# iop_check_wait DESCRIPTION SECONDS COMMAND...
+# iop_check_wait DESCRIPTION SECONDS COMMAND...: a check that waits for
+# COMMAND up to SECONDS and prints how long it took.
 iop_check_wait() {
   local what=$1 t=$2; shift 2
   iop_check "$what" iop_wait "$t" "$@"
+  echo "     (after $IOP_WAITED_MS ms; limit $t s)"
 }
 
 # Charon's view: IKE_SA / CHILD_SA states in `swanctl --list-sas`.

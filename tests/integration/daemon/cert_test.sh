@@ -28,27 +28,10 @@ A=$(nt_ns a) B=$(nt_ns b)
 nt_veth "$A" vA 192.0.2.1/24 "$B" vB 192.0.2.2/24
 
 conf() {  # LOCAL REMOTE ME PEER LNET RNET START CA
-  cat <<EOF
-[global]
-log-level = info
-retransmit-timeout = 1s
-retransmit-tries = 3
-
-[tun]
-local = $1
-remote = $2
-auth = pubkey
-cert = $NT_DIR/$3-ecdsa.pem
-key = $NT_DIR/$3-ecdsa.key
-ca = $NT_DIR/$8
-remote-id = C=CH, O=ikevpn test, CN=$4
-local-ts = 10.$5.0.0/24
-remote-ts = 10.$6.0.0/24
-interface = ipsec0
-interface-address = 10.$5.0.1/24
-start-action = $7
-dpd-delay = 0
-EOF
+  # The keys of a PSK connection but for the authentication.
+  nt_psk_conf "$1" "$2" "" "" "10.$5.0.0/24" "10.$6.0.0/24" "10.$5.0.1/24" auth=pubkey psk= \
+    cert="$NT_DIR/$3-ecdsa.pem" key="$NT_DIR/$3-ecdsa.key" ca="$NT_DIR/$8" \
+    remote-id="C=CH, O=ikevpn test, CN=$4" start-action="$7"
 }
 run() {  # A_CA B_CA: both daemons with fresh logs
   rm -f "$NT_DIR/a.log" "$NT_DIR/b.log"

@@ -44,8 +44,8 @@ echo "-- monitor, up --wait"
 nt_bg "$A" "$NT_DIR/monitor.json" "$IKEVPNCTL" --bus "$NT_BUS" --json monitor
 MON_PID=$NT_LAST_PID
 nt_bg "$A" "$NT_DIR/monitor.txt" "$IKEVPNCTL" --bus "$NT_BUS" monitor
-sleep 0.5  # both monitors subscribed ("monitoring ..." on their stderr)
-nt_wait 5 "monitors are listening" grep -q monitoring "$NT_DIR/monitor.json"
+# Both monitors subscribed ("monitoring ..." on their stderr).
+nt_wait 10 "monitors are listening" eval 'grep -q monitoring "$NT_DIR/monitor.json" && grep -q monitoring "$NT_DIR/monitor.txt"'
 OUT=$(ctl --timeout 20 up tun --wait 2>&1)
 RC=$?
 nt_check "up tun --wait: exit 0 (rc $RC)" test "$RC" = 0

@@ -16,8 +16,7 @@ nt_veth "$A" vA 192.0.2.1/24 "$B" vB 192.0.2.2/24
 
 conf() {  # LOCAL REMOTE LID RID LNET RNET START
   nt_psk_conf "$1" "$2" "$3" "$4" "10.$5.0.0/24, fd00:$5::/64" "10.$6.0.0/24, fd00:$6::/64" \
-    "10.$5.0.1/24, fd00:$5::1/64"
-  echo "start-action = $7"
+    "10.$5.0.1/24, fd00:$5::1/64" start-action="$7"
 }
 conf 192.0.2.1 192.0.2.2 a b 1 2 start | nt_conf "$NT_DIR/a.conf"
 conf 192.0.2.2 192.0.2.1 b a 2 1 none | nt_conf "$NT_DIR/b.conf"

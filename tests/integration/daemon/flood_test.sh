@@ -21,53 +21,14 @@ A=$(nt_ns a) B=$(nt_ns b) F=$(nt_ns f)
 nt_veth "$A" vA 192.0.2.1/24 "$B" vB 192.0.2.2/24
 nt_veth "$F" vF 203.0.113.2/24 "$B" vF 203.0.113.1/24
 
-tun() {  # LOCAL REMOTE LID RID LNET RNET START
-  cat <<EOF
-[tun]
-local = $1
-remote = $2
-local-id = @$3
-remote-id = @$4
-auth = psk
-psk = "0123456789abcdef0123"
-local-ts = 10.$5.0.0/24
-remote-ts = 10.$6.0.0/24
-interface = ipsec0
-interface-address = 10.$5.0.1/24
-start-action = $7
-dpd-delay = 0
-EOF
-}
-{ cat <<EOF
-[global]
-log-level = info,ike=debug
-retransmit-timeout = 1s
-retransmit-tries = 4
-
-EOF
-  tun 192.0.2.1 192.0.2.2 a b 1 2 start; } | nt_conf "$NT_DIR/a.conf"
+nt_psk_conf 192.0.2.1 192.0.2.2 a b 10.1.0.0/24 10.2.0.0/24 10.1.0.1/24 start-action=start \
+  global.log-level=info,ike=debug global.retransmit-tries=4 | nt_conf "$NT_DIR/a.conf"
 # b also serves road warriors (remote = %any): the flood's requests match a
 # connection and create half-open IKE_SAs until the cookie threshold.
-{ cat <<EOF
-[global]
-log-level = info
-half-open-limit = 20
-cookie-threshold = 5
-
-EOF
-  tun 192.0.2.2 192.0.2.1 b a 2 1 none
-  cat <<EOF
-
-[rw]
-local = %any
-remote = %any
-local-id = @b
-auth = psk
-psk = "another-psk-0123456789"
-local-ts = 10.2.0.0/24
-remote-ts = 10.50.0.0/24
-interface = ipsec5
-EOF
+{ nt_section global log-level=info half-open-limit=20 cookie-threshold=5
+  nt_psk_section tun 192.0.2.2 192.0.2.1 b a 10.2.0.0/24 10.1.0.0/24 10.2.0.1/24 start-action=none
+  nt_psk_section rw %any %any b "" 10.2.0.0/24 10.50.0.0/24 "" psk='"another-psk-0123456789"' \
+    interface=ipsec5 dpd-delay=
 } | nt_conf "$NT_DIR/b.conf"
 
 nt_check "daemon b starts" nt_daemon b "$B" "$NT_DIR/b.conf" --bus none

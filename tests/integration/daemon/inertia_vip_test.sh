@@ -27,7 +27,7 @@ echo "   virtual IPs: c1 ${RW_SRC[1]}, c2 ${RW_SRC[2]}, c3 ${RW_SRC[3]}"
 nt_check "three distinct virtual IPs" test "$(printf '%s\n' "${RW_SRC[@]}" | sort -u | grep -c '^10\.10\.0\.')" = 3
 for i in 1 2 3; do nt_wait 5 "c$i: ping ${RW_SRC[$i]} -> $RW_DST" rw_ping_ok $i; done
 STATE=$NT_DIR/state-gw/inertia
-nt_wait 3 "gateway remembered the three clients" eval "[ \$(grep -c '^peer ' '$STATE' 2>/dev/null) = 3 ]"
+nt_wait 10 "gateway remembered the three clients" eval "[ \$(grep -c '^peer ' '$STATE' 2>/dev/null) = 3 ]"
 for i in 1 2 3; do
   nt_check "c$i is remembered with its virtual IP ${RW_SRC[$i]}" grep -qE "^peer .* ${RW_SRC[$i]//./\\.} [0-9]+\$" "$STATE"
 done

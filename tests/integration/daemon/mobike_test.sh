@@ -17,31 +17,12 @@ C=$(nt_ns c) G=$(nt_ns g)
 nt_veth "$C" vC 192.0.2.10/24 "$G" vG 192.0.2.1/24
 
 conf() {  # NAME LOCAL REMOTE LID RID LNET RNET START
-  cat <<EOF
-[global]
-log-level = info,ike=debug
-retransmit-timeout = 1s
-retransmit-tries = 5
-
-[$1]
-$2
-remote = $3
-local-id = @$4
-remote-id = @$5
-auth = psk
-psk = "0123456789abcdef0123"
-local-ts = 10.$6.0.0/24
-remote-ts = 10.$7.0.0/24
-interface = ipsec0
-interface-address = 10.$6.0.1/24
-start-action = $8
-dpd-delay = 0
-mobike = yes
-EOF
+  nt_global log-level=info,ike=debug retransmit-tries=5
+  nt_psk_section "${@:1:5}" "10.$6.0.0/24" "10.$7.0.0/24" "10.$6.0.1/24" start-action="$8" mobike=yes
 }
 # The client names no local address: it uses whatever routes to the gateway.
 conf rw "" 192.0.2.1 client gw 1 2 start | nt_conf "$NT_DIR/c.conf"
-conf rw "local = 192.0.2.1" %any gw client 2 1 none | nt_conf "$NT_DIR/g.conf"
+conf rw 192.0.2.1 %any gw client 2 1 none | nt_conf "$NT_DIR/g.conf"
 
 nt_bus || exit 1
 nt_check "gateway starts" nt_daemon g "$G" "$NT_DIR/g.conf" --bus none --backend userspace

@@ -23,38 +23,11 @@ A=$(nt_ns a) B=$(nt_ns b)
 nt_veth "$A" vA 192.0.2.1/24,198.51.100.1/24 "$B" vB 192.0.2.2/24,198.51.100.2/24
 
 conn() {  # NAME LOCAL REMOTE LID RID LNET RNET IFACE START CHILD_MARGIN IKE_MARGIN
-  cat <<EOF
-[$1]
-local = $2
-remote = $3
-local-id = @$4
-remote-id = @$5
-auth = psk
-psk = "0123456789abcdef0123"
-local-ts = 10.$6.0.0/24
-remote-ts = 10.$7.0.0/24
-interface = $8
-interface-address = 10.$6.0.1/24
-start-action = $9
-dpd-delay = 0
-child-lifetime = 20s
-child-rekey-margin = ${10}
-child-rekey-jitter = 0
-ike-lifetime = 40s
-ike-rekey-margin = ${11}
-ike-rekey-jitter = 0
-
-EOF
+  nt_psk_section "${@:1:5}" "10.$6.0.0/24" "10.$7.0.0/24" "10.$6.0.1/24" interface="$8" start-action="$9" \
+    child-lifetime=20s child-rekey-margin="${10}" child-rekey-jitter=0 \
+    ike-lifetime=40s ike-rekey-margin="${11}" ike-rekey-jitter=0
 }
-globals() {
-  cat <<EOF
-[global]
-log-level = info,ike=debug
-retransmit-timeout = 1s
-retransmit-tries = 3
-
-EOF
-}
+globals() { nt_global log-level=info,ike=debug; }
 { globals
   conn tun1 192.0.2.1 192.0.2.2 a1 b1 1 2 ipsec0 start 8s 13s
   conn tun2 198.51.100.1 198.51.100.2 a2 b2 3 4 ipsec1 start 2s 5s

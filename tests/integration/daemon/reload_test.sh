@@ -17,32 +17,23 @@ NT_TIMEOUT=55 nt_init reload dbus-daemon
 A=$(nt_ns a) B=$(nt_ns b)
 nt_veth "$A" vA 192.0.2.1/24 "$B" vB 192.0.2.2/24
 
-conf() {  # LOCAL REMOTE LID RID LNET RNET START METRIC [EXTRA_LINES]
-  nt_psk_conf "$1" "$2" "$3" "$4" "10.$5.0.0/24" "10.$6.0.0/24" "10.$5.0.1/24"
-  printf 'start-action = %s\nmetric = %s\n%s\n' "$7" "$8" "${9:-}"
+conf() {  # LOCAL REMOTE LID RID LNET RNET START METRIC [KEY=VALUE...]
+  nt_psk_conf "$1" "$2" "$3" "$4" "10.$5.0.0/24" "10.$6.0.0/24" "10.$5.0.1/24" \
+    start-action="$7" metric="$8" "${@:9}"
 }
 conf 192.0.2.1 192.0.2.2 a b 1 2 start 10 | nt_conf "$NT_DIR/a-good.conf"
 conf 192.0.2.2 192.0.2.1 b a 2 1 none 10 | nt_conf "$NT_DIR/b.conf"
 # Two errors: an unknown key and a bad value.
-conf 192.0.2.1 192.0.2.2 a b 1 2 start 10 "frobnicate = yes
-dpd-delay = soon" | grep -v '^dpd-delay = 0$' | nt_conf "$NT_DIR/a-bad.conf"
+conf 192.0.2.1 192.0.2.2 a b 1 2 start 10 frobnicate=yes dpd-delay=soon | nt_conf "$NT_DIR/a-bad.conf"
 BAD_LINE1=$(grep -n '^frobnicate' "$NT_DIR/a-bad.conf" | cut -d: -f1)
 BAD_LINE2=$(grep -n '^dpd-delay = soon' "$NT_DIR/a-bad.conf" | cut -d: -f1)
 # Changed: metric 50 and a new connection on ipsec7.
-{ conf 192.0.2.1 192.0.2.2 a b 1 2 start 50; cat <<EOF
-[spare]
-local = 192.0.2.1
-remote = 192.0.2.9
-auth = psk
-psk = "0123456789abcdef0123"
-local-ts = 10.1.0.0/24
-remote-ts = 10.7.0.0/24
-interface = ipsec7
-EOF
+{ conf 192.0.2.1 192.0.2.2 a b 1 2 start 50
+  nt_psk_section spare 192.0.2.1 192.0.2.9 "" "" 10.1.0.0/24 10.7.0.0/24 "" interface=ipsec7 dpd-delay=
 } | nt_conf "$NT_DIR/a-changed.conf"
 # Removed: only the spare connection is left.
-sed -n '/^\[spare\]/,$p' "$NT_DIR/a-changed.conf" | { printf '[global]\nlog-level = info,ike=debug\n\n'; cat; } \
-  | nt_conf "$NT_DIR/a-removed.conf"
+{ nt_section global log-level=info,ike=debug; sed -n '/^\[spare\]/,$p' "$NT_DIR/a-changed.conf"; } |
+  nt_conf "$NT_DIR/a-removed.conf"
 cp -p "$NT_DIR/a-good.conf" "$NT_DIR/a.conf"
 # first_line LABEL MARK REGEX: line number of the first match after MARK (empty: none).
 first_line() { tail -n +$(($2 + 1)) "$NT_DIR/$1.log" | grep -nE -m1 -- "$3" | cut -d: -f1; }

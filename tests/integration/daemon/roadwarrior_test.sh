@@ -38,43 +38,15 @@ NFT
 ip -n "$G" addr add 10.1.0.1/32 dev lo
 nt_exec "$G" sysctl -qw net.ipv4.ip_forward=1
 
-cat <<EOF | nt_conf "$NT_DIR/g.conf"
-[global]
-log-level = info
-retransmit-timeout = 1s
-
-[rw]
-local = 192.0.2.1
-remote = %any
-local-id = @gw
-auth = psk
-psk = "road-warrior-secret-0123"
-local-ts = 10.1.0.0/24, 10.10.0.0/24
-remote-ts = dynamic
-pool = 10.10.0.0/24
-dns = 10.1.0.53
-interface = ipsec0
-dpd-delay = 0
-EOF
+PSK='"road-warrior-secret-0123"'
+{ nt_global retransmit-tries=
+  nt_psk_section rw 192.0.2.1 %any gw "" "10.1.0.0/24, 10.10.0.0/24" dynamic "" psk="$PSK" \
+    pool=10.10.0.0/24 dns=10.1.0.53
+} | nt_conf "$NT_DIR/g.conf"
 client_conf() {  # ID LOCAL
-  cat <<EOF
-[global]
-log-level = info
-retransmit-timeout = 1s
-
-[home]
-local = $2
-remote = 192.0.2.1
-local-id = @$1
-remote-id = @gw
-auth = psk
-psk = "road-warrior-secret-0123"
-virtual-ip = yes
-remote-ts = 10.1.0.0/24, 10.10.0.0/24
-interface = ipsec0
-start-action = start
-dpd-delay = 0
-EOF
+  nt_global retransmit-tries=
+  nt_psk_section home "$2" 192.0.2.1 "$1" gw "" "10.1.0.0/24, 10.10.0.0/24" "" psk="$PSK" virtual-ip=yes \
+    start-action=start
 }
 client_conf c1 192.0.2.11 | nt_conf "$NT_DIR/c1.conf"
 client_conf c2 192.0.2.12 | nt_conf "$NT_DIR/c2.conf"

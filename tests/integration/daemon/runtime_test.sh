@@ -15,32 +15,13 @@ NT_TIMEOUT=55 nt_init runtime dbus-daemon gdbus
 A=$(nt_ns a) B=$(nt_ns b)
 nt_veth "$A" vA 192.0.2.1/24 "$B" vB 192.0.2.2/24
 
-nt_conf "$NT_DIR/b.conf" <<EOF
-[global]
-retransmit-timeout = 1s
-[rw]
-local = 192.0.2.2
-local-id = @b
-remote-id = @a
-auth = psk
-psk = "runtime-test-psk-0123456789"
-local-ts = 10.2.0.0/24
-remote-ts = 10.1.0.0/24
-interface = ipsec0
-interface-address = 10.2.0.1/24
-dpd-delay = 0
-EOF
+{ nt_section global retransmit-timeout=1s
+  nt_psk_section rw 192.0.2.2 "" b a 10.2.0.0/24 10.1.0.0/24 10.2.0.1/24 psk='"runtime-test-psk-0123456789"'
+} | nt_conf "$NT_DIR/b.conf"
 conf_a() {  # EXTRA_SECTION
-  cat <<EOF
-[global]
-retransmit-timeout = 1s
-[site]
-remote = 192.0.2.9
-auth = psk
-psk = "another-psk-0123456789abc"
-interface = ipsec5
-$1
-EOF
+  nt_section global retransmit-timeout=1s
+  nt_section site remote=192.0.2.9 auth=psk psk='"another-psk-0123456789abc"' interface=ipsec5
+  echo "$1"
 }
 conf_a "" | nt_conf "$NT_DIR/a.conf"
 

@@ -19,46 +19,15 @@ nt_veth "$A1" v1 192.0.2.1/24 "$B" b1 192.0.2.2/24
 nt_veth "$A2" v2 198.51.100.1/24 "$B" b2 198.51.100.2/24
 
 rw() {  # NAME PSK N: b's connection for peer @NAME, inner nets 10.N.0.0/24 <-> 10.9.N.0/24 on ipsec(N-1)
-  cat <<EOF
-
-[$1]
-local = %any
-remote = %any
-local-id = @gw
-remote-id = @$1
-auth = psk
-psk = "$2"
-local-ts = 10.9.$3.0/24
-remote-ts = 10.$3.0.0/24
-interface = ipsec$(($3 - 1))
-interface-address = 10.9.$3.1/24
-dpd-delay = 0
-EOF
+  nt_psk_section "$1" %any %any gw "$1" "10.9.$3.0/24" "10.$3.0.0/24" "10.9.$3.1/24" psk="\"$2\"" \
+    interface="ipsec$(($3 - 1))"
 }
 client() {  # NAME PSK N LOCAL GW
-  cat <<EOF
-[global]
-log-level = info
-retransmit-timeout = 1s
-retransmit-tries = 3
-
-[gw]
-local = $4
-remote = $5
-local-id = @$1
-remote-id = @gw
-auth = psk
-psk = "$2"
-local-ts = 10.$3.0.0/24
-remote-ts = 10.9.$3.0/24
-interface = ipsec0
-interface-address = 10.$3.0.1/24
-start-action = start
-dpd-delay = 0
-EOF
+  nt_global
+  nt_psk_section gw "$4" "$5" "$1" gw "10.$3.0.0/24" "10.9.$3.0/24" "10.$3.0.1/24" psk="\"$2\"" start-action=start
 }
 {
-  printf '[global]\nlog-level = info\n'
+  nt_section global log-level=info
   rw alice alice-secret-0123456789 1
   rw bob bob-secret-0123456789abc 2
 } | nt_conf "$NT_DIR/b.conf"

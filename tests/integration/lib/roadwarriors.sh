@@ -49,64 +49,20 @@ NFT
 
 # rw_gateway_conf: the ikevpnd gateway (remote = %any, inertia = yes).
 rw_gateway_conf() {
-  cat <<CONF
-[global]
-log-level = info
-retransmit-timeout = 500ms
-retransmit-tries = 3
-
-[rw]
-local = 192.0.2.1
-remote = %any
-local-id = @gw
-auth = psk
-psk = "$RW_PSK"
-$(rw_gateway_inner)
-interface = ipsec0
-dpd-delay = 30s
-dpd-action = clear
-inertia = yes
-inertia-max-age = 1d
-CONF
-}
-
-rw_gateway_inner() {
-  if [ "$RW_VIP" = 1 ]; then
-    printf '%s\n' "local-ts = 10.1.0.0/24, 10.10.0.0/24" "remote-ts = dynamic" "pool = 10.10.0.0/24"
-  else
-    printf '%s\n' "local-ts = 10.99.0.1/32" "remote-ts = 10.99.0.0/24" "interface-address = 10.99.0.1/32"
-  fi
-}
-
-rw_client_inner() {
-  if [ "$RW_VIP" = 1 ]; then
-    printf '%s\n' "virtual-ip = yes" "remote-ts = 10.1.0.0/24, 10.10.0.0/24"
-  else
-    printf '%s\n' "local-ts = 10.99.0.1$1/32" "remote-ts = 10.99.0.1/32" "interface-address = 10.99.0.1$1/32"
-  fi
+  local inner=(local-ts=10.99.0.1/32 remote-ts=10.99.0.0/24 interface-address=10.99.0.1/32)
+  [ "$RW_VIP" = 1 ] && inner=("local-ts=10.1.0.0/24, 10.10.0.0/24" remote-ts=dynamic pool=10.10.0.0/24)
+  nt_global retransmit-timeout=500ms
+  nt_psk_section rw 192.0.2.1 %any gw "" "" "" "" psk="\"$RW_PSK\"" "${inner[@]}" \
+    dpd-delay=30s dpd-action=clear inertia=yes inertia-max-age=1d
 }
 
 # rw_client_conf N: client cN (inner 10.99.0.1N, or a virtual IP).
 rw_client_conf() {
-  cat <<CONF
-[global]
-log-level = info
-retransmit-timeout = 1s
-retransmit-tries = 3
-
-[gw]
-local = %any
-remote = 192.0.2.1
-local-id = @c$1
-remote-id = @gw
-auth = psk
-psk = "$RW_PSK"
-$(rw_client_inner "$1")
-interface = ipsec0
-start-action = start
-dpd-delay = $RW_DPD
-dpd-action = restart
-CONF
+  local inner=("local-ts=10.99.0.1$1/32" remote-ts=10.99.0.1/32 "interface-address=10.99.0.1$1/32")
+  [ "$RW_VIP" = 1 ] && inner=(virtual-ip=yes "remote-ts=10.1.0.0/24, 10.10.0.0/24")
+  nt_global
+  nt_psk_section gw %any 192.0.2.1 "c$1" gw "" "" "" psk="\"$RW_PSK\"" "${inner[@]}" \
+    start-action=start dpd-delay="$RW_DPD" dpd-action=restart
 }
 
 # rw_clients_start: writes the client configs and starts c1..c3.

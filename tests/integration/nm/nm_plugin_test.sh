@@ -33,31 +33,10 @@ C=$(nt_ns c) G=$(nt_ns g)
 nt_veth "$C" vC - "$G" vG 192.0.2.2/24
 
 PSK='"nm-test-psk-0123456789"'
-nt_conf "$NT_DIR/g.conf" <<EOF
-[global]
-log-level = info
-retransmit-timeout = 1s
-retransmit-tries = 3
-
-[rw]
-local = 192.0.2.2
-remote = %any
-local-id = @gw.test
-remote-id = @client.test
-auth = psk
-psk = $PSK
-local-ts = 10.2.0.0/24
-remote-ts = 10.9.0.0/24
-interface = ipsec0
-interface-address = 10.2.0.1/24
-dpd-delay = 0
-EOF
-nt_conf "$NT_DIR/c.conf" <<EOF
-[global]
-log-level = info,ctl=debug
-retransmit-timeout = 1s
-retransmit-tries = 3
-EOF
+{ nt_global
+  nt_psk_section rw 192.0.2.2 %any gw.test client.test 10.2.0.0/24 10.9.0.0/24 10.2.0.1/24 psk="$PSK"
+} | nt_conf "$NT_DIR/g.conf"
+nt_global log-level=info,ctl=debug | nt_conf "$NT_DIR/c.conf"
 nt_check "responder starts" nt_daemon g "$G" "$NT_DIR/g.conf" --bus none || nt_finish
 
 # --- the NetworkManager namespace: mounts held by a sleeping process --------
@@ -115,7 +94,9 @@ in_c() { nsenter --target "$HOLDER" --mount --net -- "$@"; }
 in_c_bg() {  # LABEL CMD...: background, log in $NT_DIR/LABEL.log
   local label=$1
   shift
-  in_c "$@" >"$NT_DIR/$label.log" 2>&1 &
+  # nsenter itself (not the function in a subshell), so that $! is the
+  # process that becomes CMD and the cleanup's signals reach it.
+  nsenter --target "$HOLDER" --mount --net -- "$@" >"$NT_DIR/$label.log" 2>&1 &
   NT_BG_PIDS+=("$!")
   NT_LAST_PID=$!
 }
