@@ -54,53 +54,29 @@ ip -n "$C" -6 route add default via 2001:db8:1::2
 # ipsec1 exists before ikevpnd starts: it must adopt it, not delete it.
 ip -n "$C" link add ipsec1 type xfrm if_id $IFID1
 
-globals() {
-  cat <<EOF
-[global]
-log-level = info,knl=debug,if=debug
-retransmit-timeout = 1s
-retransmit-tries = 2
-
-EOF
-}
-conn() {  # NAME LOCAL REMOTE LID RID LTS RTS IFACE START EXTRA...
-  cat <<EOF
-[$1]
-local = $2
-remote = $3
-local-id = @$4
-remote-id = @$5
-auth = psk
-psk = "0123456789abcdef0123"
-local-ts = $6
-remote-ts = $7
-interface = $8
-start-action = $9
-dpd-delay = 1s
-dpd-action = clear
-EOF
-  shift 9
-  printf '%s\n' "$@" ''
+globals() { nt_global log-level=info,knl=debug,if=debug retransmit-tries=2; }
+conn() {  # NAME LOCAL REMOTE LID RID LTS RTS IFACE START [KEY=VALUE...]
+  nt_psk_section "${@:1:7}" "" interface="$8" start-action="$9" dpd-delay=1s dpd-action=clear "${@:10}"
 }
 C_TS="10.1.0.0/24, fd01::/64" G_TS="10.9.0.0/24, fd09::/64"
 # c rekeys the g1 CHILD_SA 8 s after it is made (lifetime 40 s, margin
 # 32 s); g1's own timer (margin 5 s) never fires first.
 { globals
   conn g1 192.0.2.1 192.0.2.2 c g1 "$C_TS" "$G_TS" ipsec0 start \
-    "metric = 100" "leak-guard = yes" "interface-address = 10.1.0.10/32, fd01::10/128" \
-    "child-lifetime = 40s" "child-rekey-margin = 32s" "child-rekey-jitter = 0" "esp = aes256gcm16-esn"
-  conn g2 198.51.100.1 198.51.100.2 c g2 "$C_TS" "$G_TS" ipsec1 start "metric = 200" "leak-guard = yes" \
-    "encap = force" "esp = chacha20poly1305"
+    metric=100 leak-guard=yes "interface-address=10.1.0.10/32, fd01::10/128" \
+    child-lifetime=40s child-rekey-margin=32s child-rekey-jitter=0 esp=aes256gcm16-esn
+  conn g2 198.51.100.1 198.51.100.2 c g2 "$C_TS" "$G_TS" ipsec1 start metric=200 leak-guard=yes \
+    encap=force esp=chacha20poly1305
 } | nt_conf "$NT_DIR/c.conf"
 g1_conf() {  # START
   { globals
     conn c 192.0.2.2 192.0.2.1 g1 c "$G_TS" "$C_TS" ipsec0 "$1" \
-      "child-lifetime = 40s" "child-rekey-margin = 5s" "child-rekey-jitter = 0" "esp = aes256gcm16-esn"
+      child-lifetime=40s child-rekey-margin=5s child-rekey-jitter=0 esp=aes256gcm16-esn
   } | nt_conf "$NT_DIR/g1-$1.conf"
 }
 g1_conf none
 g1_conf start
-{ globals; conn c 198.51.100.2 198.51.100.1 g2 c "$G_TS" "$C_TS" ipsec0 none "esp = chacha20poly1305"; } | nt_conf "$NT_DIR/g2.conf"
+{ globals; conn c 198.51.100.2 198.51.100.1 g2 c "$G_TS" "$C_TS" ipsec0 none esp=chacha20poly1305; } | nt_conf "$NT_DIR/g2.conf"
 
 DAEMON_ARGS=(--backend xfrm --bus none)
 nt_check "g1 starts" nt_daemon g1 "$G1" "$NT_DIR/g1-none.conf" "${DAEMON_ARGS[@]}"
