@@ -27,11 +27,7 @@ class MobikeTest : public ::testing::Test {
     config::Connection r = SiteToSite("s2s", false);
     l.mobike = left_mobike;
     r.mobike = right_mobike;
-    p.left.engine->SetConnections({std::make_shared<const config::Connection>(std::move(l))});
-    p.right.engine->SetConnections({std::make_shared<const config::Connection>(std::move(r))});
-    Status result(Code::kInternal, "not called");
-    p.left.engine->Initiate("s2s", [&](Status s) { result = s; });
-    p.Pump();
+    Status result = p.Establish(std::move(l), std::move(r));
     ASSERT_TRUE(result.ok()) << result.ToString();
     left = OnlySa(p.left);
     right = OnlySa(p.right);

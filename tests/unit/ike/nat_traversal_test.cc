@@ -116,11 +116,7 @@ class NatTraversalTest : public ::testing::Test {
   // Without MOBIKE, which moves IKE to port 4500 by itself (RFC 4555 §3.3).
   void Establish(config::Connection l, config::Connection r) {
     l.mobike = r.mobike = false;
-    p.left.engine->SetConnections({std::make_shared<const config::Connection>(std::move(l))});
-    p.right.engine->SetConnections({std::make_shared<const config::Connection>(std::move(r))});
-    Status result(Code::kInternal, "not called");
-    p.left.engine->Initiate("s2s", [&](Status s) { result = s; });
-    p.Pump();
+    Status result = p.Establish(std::move(l), std::move(r));
     ASSERT_TRUE(result.ok()) << result.ToString();
     ASSERT_EQ(p.left.kernel.sas.size(), 2u);
     ASSERT_EQ(p.right.kernel.sas.size(), 2u);
