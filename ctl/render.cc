@@ -70,13 +70,18 @@ std::string RenderConnections(const std::vector<Dict>& connections) {
 
 namespace {
 
+// An IKE_SA's address, marked when NAT detection saw a NAT in front of it
+// (nat_key; forced UDP encapsulation is no NAT).
+std::string AddressOf(const Dict& sa, const std::string& address_key, const std::string& nat_key) {
+  return GetString(sa, address_key) + (GetBool(sa, nat_key) ? " (NAT)" : "");
+}
+
 std::string IkeSaTable(const std::vector<Dict>& ike_sas, int64_t now, const std::string& indent) {
   Table t({"ID", "CONNECTION", "STATE", "LOCAL", "REMOTE", "REMOTE_ID", "ALGORITHMS", "ESTABLISHED",
            "REKEY"});
   for (const auto& sa : ike_sas) {
     t.AddRow({std::to_string(GetUint(sa, "id")), GetString(sa, "connection"), GetString(sa, "state"),
-              GetString(sa, "local_address") + (GetBool(sa, "nat_local") ? " (NAT)" : ""),
-              GetString(sa, "remote_address") + (GetBool(sa, "nat_remote") ? " (NAT)" : ""),
+              AddressOf(sa, "local_address", "nat_local"), AddressOf(sa, "remote_address", "nat_remote"),
               OrDash(GetString(sa, "remote_id")), OrDash(GetString(sa, "algorithms")),
               FormatRelative(GetInt(sa, "established"), now),
               FormatRelative(GetInt(sa, "rekey_time"), now)});
@@ -128,8 +133,8 @@ std::string RenderStatus(const Dict& c, const std::vector<Dict>& ike_sas,
   out += t.Render("  ");
   for (const auto& ike : ike_sas) {
     out += "  IKE_SA " + std::to_string(GetUint(ike, "id")) + ": " + GetString(ike, "state") + ", " +
-           GetString(ike, "local_address") + " <-> " + GetString(ike, "remote_address") + ", " +
-           OrDash(GetString(ike, "algorithms")) + "\n";
+           AddressOf(ike, "local_address", "nat_local") + " <-> " + AddressOf(ike, "remote_address", "nat_remote") +
+           ", " + OrDash(GetString(ike, "algorithms")) + (GetBool(ike, "udp_encap") ? ", ESP in UDP" : "") + "\n";
     out += "    SPIs " + Hex64(GetUint(ike, "spi_i")) + "_i " + Hex64(GetUint(ike, "spi_r")) +
            "_r, established " + FormatRelative(GetInt(ike, "established"), now) + ", rekey " +
            FormatRelative(GetInt(ike, "rekey_time"), now) + "\n";

@@ -118,6 +118,7 @@ class IkeSaObject final
   std::string Algorithms() override { return Info().algorithms; }
   bool NatLocal() override { return Info().nat_local; }
   bool NatRemote() override { return Info().nat_remote; }
+  bool UdpEncap() override { return Info().udp_encap; }
   int64_t Established() override { return Info().established; }
   int64_t RekeyTime() override { return Info().rekey_at; }
   std::vector<std::string> VirtualIps() override { return ToStrings(Info().virtual_ips); }

@@ -96,6 +96,7 @@ Dict ToDict(const api::IkeSaInfo& sa) {
       {"algorithms", sdbus::Variant(sa.algorithms)},
       {"nat_local", sdbus::Variant(sa.nat_local)},
       {"nat_remote", sdbus::Variant(sa.nat_remote)},
+      {"udp_encap", sdbus::Variant(sa.udp_encap)},
       {"established", sdbus::Variant(sa.established)},
       {"rekey_time", sdbus::Variant(sa.rekey_at)},
       {"virtual_ips", sdbus::Variant(ToStrings(sa.virtual_ips))},

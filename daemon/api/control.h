@@ -54,8 +54,13 @@ struct IkeSaInfo {
   uint64_t spi_i = 0;
   uint64_t spi_r = 0;
   std::string algorithms;  // "AES_GCM_16_256/PRF_HMAC_SHA2_384/CURVE_25519"
+  // A NAT was detected in front of us / in front of the peer (RFC 7296
+  // §2.23). Forced encapsulation is not a NAT: see udp_encap.
   bool nat_local = false;
   bool nat_remote = false;
+  // ESP of its CHILD_SAs goes in UDP (RFC 3948): for a NAT, or forced by
+  // either side.
+  bool udp_encap = false;
   int64_t established = 0;  // wall-clock seconds; 0 = not yet
   int64_t rekey_at = 0;     // wall-clock seconds; 0 = never
   std::vector<Prefix> virtual_ips;  // assigned to us (client) or to the peer (gateway)

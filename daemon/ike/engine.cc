@@ -494,8 +494,9 @@ std::vector<api::IkeSaInfo> Engine::ListIkeSas() const {
     i.spi_i = sa.spi_i;
     i.spi_r = sa.spi_r;
     if (sa.keys) i.algorithms = sa.keys->algorithms.ToString();
-    i.nat_local = sa.nat_local;
-    i.nat_remote = sa.nat_remote;
+    i.nat_local = sa.natt.seen.local;
+    i.nat_remote = sa.natt.seen.remote;
+    i.udp_encap = sa.natt.udp_encap();
     i.established = sa.established;
     i.rekey_at = sa.rekey_at;
     i.virtual_ips = sa.virtual_ips;

@@ -63,7 +63,8 @@ class Engine final : public kernel::KernelListener {
   void InitiateTo(const std::string& name, const Endpoint& remote, std::function<void(Status)> done = nullptr);
   // Address inertia (engine_inertia.cc): starts a new IKE_SA of `name` to
   // `remote`, asking for (IDr) and requiring the identity `peer`; from the
-  // NAT-T port (non-ESP marker) when `nat_t`; with TSr = `virtual_ip` when
+  // NAT-T port (non-ESP marker) when `nat_t` (the peer is behind a NAT) or
+  // `remote` is on the NAT-T port; with TSr = `virtual_ip` when
   // given. Unlike InitiateTo it never joins the connection's other attempts
   // (a road-warrior connection has many peers). Returns the IKE_SA id, whose
   // kChildSaUp or kFailed event ends the attempt; kExists if an IKE_SA with

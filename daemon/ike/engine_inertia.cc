@@ -41,7 +41,9 @@ Result<uint64_t> Engine::InitiatePeer(const std::string& name, const Endpoint& r
         Prefix{*virtual_ip, static_cast<uint8_t>(virtual_ip->is_v4() ? 32 : 128)})};
   }
   IkeSa* sa = NewInitiatorSa(std::move(conn), remote);
-  if (nat_t) sa->local.port = settings().nat_port;  // RFC 3948 non-ESP marker on this port
+  // From the NAT-T port (RFC 3948 non-ESP marker) to a peer behind a NAT,
+  // and to a peer last seen on that port: it reads only marked IKE there.
+  if (nat_t || remote.port == settings().nat_port) sa->local.port = settings().nat_port;
   const uint64_t id = sa->id();
   inertia_sas_.insert(id);
   IKEVPN_LOG(kIke, kInfo) << "initiating IKE_SA " << name << "[" << id << "] to " << peer.text << " at "
@@ -92,7 +94,9 @@ void Engine::ReportPeer(const IkeSa& sa) {
   s.connection = sa.connection().name;
   s.peer = sa.peer_id;
   s.remote = sa.remote;
-  s.behind_nat = sa.nat_any() || sa.remote.port == settings().nat_port || sa.local.port == settings().nat_port;
+  // The peer's real NAT only: forced encapsulation or MOBIKE also move IKE
+  // to the NAT-T port (remote.port tells InitiatePeer where to send from).
+  s.behind_nat = sa.natt.seen.remote;
   // On a gateway (it has pools) virtual_ips are the peer's lease; on a
   // client they are our own address.
   if (!sa.connection().pools.empty() && !sa.virtual_ips.empty()) s.virtual_ip = sa.virtual_ips.front().address;

@@ -300,7 +300,7 @@ void Engine::UpdatePeerAddress(IkeSa& sa, const Endpoint& local, const Endpoint&
   // in front of it changed its mapping: follow authenticated messages.
   // Moves of a MOBIKE peer are explicit (UPDATE_SA_ADDRESSES) instead.
   const bool floated = local.port == settings().nat_port && sa.local.port != settings().nat_port;
-  if (!floated && !(sa.nat_remote && !MobikeInUse(sa))) return;
+  if (!floated && !(sa.natt.seen.remote && !MobikeInUse(sa))) return;
   IKEVPN_LOG(kIke, kDebug)
       << "IKE_SA " << sa.LogName() << ": peer now at " << remote.ToString() << " (was " << sa.remote.ToString()
       << ")";

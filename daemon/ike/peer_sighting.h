@@ -16,7 +16,7 @@ struct PeerSighting {
   std::string connection;
   config::Identity peer;  // authenticated, with its payload data
   Endpoint remote;        // where its messages come from
-  bool behind_nat = false;  // NAT-T in use: reach it from the NAT-T port
+  bool behind_nat = false;  // a NAT is in front of it (IkeSa::natt.seen.remote)
   // The address leased to it (CP), else its CHILD_SA's remote traffic
   // selector when that is a single host.
   std::optional<IpAddress> virtual_ip;

@@ -39,7 +39,7 @@ void ConfigureChild(const IkeSa& sa, ChildSa& child) {
   child.mode = ModeOf(c);
   child.if_id = c.if_id.value_or(0);
   child.interface = c.interface;
-  child.encap = sa.nat_any();
+  child.encap = sa.natt.udp_encap();
   child.encap_local_port = sa.local.port;
   child.encap_remote_port = sa.remote.port;
 }

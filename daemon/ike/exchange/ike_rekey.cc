@@ -58,8 +58,7 @@ Result<IkeSa*> MakeSuccessor(Engine& engine, IkeSa& old, const ChosenAlgorithms&
   sa->spi_r = spi_r;
   sa->local = old.local;
   sa->remote = old.remote;
-  sa->nat_local = old.nat_local;
-  sa->nat_remote = old.nat_remote;
+  sa->natt = old.natt;
   sa->peer_fragmentation = old.peer_fragmentation;
   sa->peer_mobike = old.peer_mobike;
   sa->peer_hash_algorithms = old.peer_hash_algorithms;

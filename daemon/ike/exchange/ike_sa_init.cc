@@ -63,12 +63,13 @@ Proposals Numbered(Proposals p) {
   return p;
 }
 
-// Moves IKE to the NAT-T port once a NAT is seen or encapsulation is
-// forced (§2.23): every later message goes to and from port 4500. With
+// Moves IKE to the NAT-T port once ESP is to be UDP-encapsulated, for a
+// NAT or forced by either side (§2.23): every later message goes to and
+// from port 4500. With
 // MOBIKE we move even without a NAT (RFC 4555 §3.3), so a NAT on a later
 // path needs no port change; IKE_AUTH already goes to port 4500.
 void FloatToNatPort(Engine& engine, IkeSa& sa) {
-  if (!sa.nat_any() && !sa.connection().mobike) return;
+  if (!sa.natt.udp_encap() && !sa.connection().mobike) return;
   sa.local.port = engine.settings().nat_port;
   if (sa.remote.port == engine.settings().port) sa.remote.port = engine.settings().nat_port;
 }
@@ -101,7 +102,7 @@ class IkeSaInit final : public Exchange {
     p.push_back(SaPayload{offered_});
     p.push_back(KePayload{ke_->id(), Bytes(ke_->public_value().begin(), ke_->public_value().end())});
     p.push_back(NoncePayload{nonce_});
-    AppendNatDetection(p, sa.spi_i, 0, sa.local, sa.remote, ForceEncap(engine, sa), engine.env().rng);
+    AppendNatDetection(p, sa.spi_i, 0, sa.local, sa.remote, ForceEncap(engine, sa));
     AppendOurExtensions(sa, p);
     sa.SetState(IkeSaState::kInitSent);
     return p;

@@ -73,7 +73,7 @@ class MobikeUpdate final : public Exchange {
     }
     MoveChildSas(engine, sa);
     IKEVPN_LOG(kIke, kInfo) << "IKE_SA " << sa.LogName() << ": moved to " << sa.local.ToString() << " -> "
-                            << sa.remote.ToString() << (sa.nat_any() ? " (NAT)" : "");
+                            << sa.remote.ToString() << (sa.natt.seen.any() ? " (NAT)" : "");
     return ExchangeResult::kDone;
   }
 
@@ -124,10 +124,10 @@ void OnLocalAddressesChanged(Engine& engine) {
 }
 
 void MoveChildSas(Engine& engine, IkeSa& sa) {
-  const bool nat_encap = sa.nat_any() || ForceEncap(engine, sa);
+  const bool udp_encap = sa.natt.udp_encap();
   for (auto& c : sa.children) {
     if (!c->installed()) continue;
-    Status s = c->UpdateAddresses(engine.env().kernel, sa.local.address, sa.remote.address, c->encap || nat_encap,
+    Status s = c->UpdateAddresses(engine.env().kernel, sa.local.address, sa.remote.address, c->encap || udp_encap,
                                   sa.local.port, sa.remote.port);
     if (!s.ok()) {
       IKEVPN_LOG(kKnl, kWarn) << "IKE_SA " << sa.LogName() << ": moving CHILD_SA {" << c->id() << "}: " << s.ToString();
@@ -159,7 +159,7 @@ void RespondMobike(Engine& engine, IkeSa& sa, const Message& m, Payloads& out) {
     DetectNat(engine, sa, m);
     MoveChildSas(engine, sa);
     IKEVPN_LOG(kIke, kInfo) << "IKE_SA " << sa.LogName() << ": peer moved from " << was.ToString() << " to "
-                            << sa.remote.ToString() << (sa.nat_any() ? " (NAT)" : "");
+                            << sa.remote.ToString() << (sa.natt.seen.any() ? " (NAT)" : "");
   }
   // ADDITIONAL_IP4/6_ADDRESS and NO_ADDITIONAL_ADDRESSES (§3.6): we follow
   // the address the peer sends from and keep no list, so they need nothing.
@@ -168,7 +168,7 @@ void RespondMobike(Engine& engine, IkeSa& sa, const Message& m, Payloads& out) {
   // the request took.
   if (m.HasNotify(NotifyType::kNatDetectionSourceIp) || m.HasNotify(NotifyType::kNatDetectionDestinationIp)) {
     AppendNatDetection(out, sa.spi_i, sa.spi_r, engine.current_local(), engine.current_remote(),
-                       ForceEncap(engine, sa), engine.env().rng);
+                       ForceEncap(engine, sa));
   }
   // §3.7: COOKIE2 is copied as is.
   if (cookie2) out.push_back(MakeNotify(NotifyType::kCookie2, cookie2->data));

@@ -36,7 +36,7 @@ void OnLocalAddressesChanged(Engine& engine);
 void RespondMobike(Engine& engine, IkeSa& sa, const Message& request, Payloads& out);
 
 // Moves every installed CHILD_SA of `sa` to the IKE SA's current endpoints
-// (UDP-encapsulated if it was, or if a NAT is now seen).
+// (UDP-encapsulated if it was, or if ESP now goes in UDP: IkeSa::natt).
 void MoveChildSas(Engine& engine, IkeSa& sa);
 
 }  // namespace ikevpn::ike

@@ -21,6 +21,7 @@
 #include "daemon/ike/crypto/cipher.h"
 #include "daemon/ike/crypto/prf.h"
 #include "daemon/ike/sa/child_sa.h"
+#include "daemon/ike/sa/nat_traversal.h"
 #include "daemon/ike/sa/proposal_select.h"
 #include "daemon/ike/sa/rekey_collision.h"
 #include "daemon/ike/sa/sa_state.h"
@@ -124,9 +125,9 @@ class IkeSa {
   // Where IKE runs now. The local port is ours (500 or the NAT-T port).
   Endpoint local;
   Endpoint remote;
-  bool nat_local = false;   // we are behind a NAT (our NAT_DETECTION mismatched)
-  bool nat_remote = false;  // the peer is behind a NAT
-  bool nat_any() const { return nat_local || nat_remote; }
+  // Where a NAT is (natt.seen) and whether ESP is UDP-encapsulated
+  // (natt.udp_encap()): two separate facts, nat_traversal.h.
+  NatTraversal natt;
 
   // Extensions the peer announced.
   bool peer_fragmentation = false;  // RFC 7383

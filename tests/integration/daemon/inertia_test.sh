@@ -23,6 +23,7 @@ for i in 1 2 3; do nt_wait 15 "c$i: tunnel up, ping reaches the gateway" rw_ping
 STATE=$NT_DIR/state-gw/inertia
 nt_wait 10 "gateway remembered the three clients" eval "[ \$(grep -c '^peer ' '$STATE' 2>/dev/null) = 3 ]"
 nt_check "c3 is remembered behind the NAT (192.0.2.13, NAT flag)" grep -qE '^peer [0-9a-f]+ 2 [0-9a-f]+ [0-9a-f]+ 192\.0\.2\.13 [0-9]+ 1 10\.99\.0\.13 ' "$STATE"
+nt_check "c1 is remembered on port 4500 without the NAT flag (forced encapsulation is no NAT)" grep -qE '^peer [0-9a-f]+ 2 [0-9a-f]+ [0-9a-f]+ 192\.0\.2\.11 4500 0 ' "$STATE"
 # The clients' stale SAs must be older (whole seconds) than the new ones.
 sleep 1.2
 

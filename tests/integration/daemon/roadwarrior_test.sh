@@ -80,6 +80,12 @@ OUT=$("$IKEVPNCTL" --bus "$NT_BUS" --json sas 2>&1)
 nt_check "gateway: D-Bus lists the three leased addresses" "$NT_PY" -c "
 import json,sys; d=json.loads(sys.argv[1]); v=sorted(x for s in d['ike_sas'] for x in s['virtual_ips'])
 assert v == sorted(a + '/32' for a in sys.argv[2:]), v" "$OUT" "${VIP[@]}"
+# The userspace backend forces UDP encapsulation on every daemon: that is
+# not a NAT (only c3 is behind one).
+nt_check "gateway: only c3 reported behind a NAT, every IKE_SA UDP-encapsulated" "$NT_PY" -c "
+import json,sys; s=json.loads(sys.argv[1])['ike_sas']
+assert [x['remote_address'].split(':')[0] for x in s if x['nat_remote']] == ['192.0.2.13'], s
+assert all(x['udp_encap'] and not x['nat_local'] for x in s), s" "$OUT"
 OUT=$("$IKEVPNCTL" --bus "$NT_BUS" status rw 2>&1)
 nt_check "gateway: ikevpnctl status shows virtual IPs" grep -q "virtual IPs ${VIP[c1]}/32" <<<"$OUT"
 

@@ -74,6 +74,31 @@ TEST(RenderTest, StatusBlock) {
             std::string::npos) << out;
 }
 
+// "(NAT)" marks a detected NAT only; UDP encapsulation is said apart.
+TEST(RenderTest, NatAndUdpEncapsulationAreShownApart) {
+  auto ike = [](bool nat_remote, bool udp_encap) {
+    return Dict{{"id", sdbus::Variant(uint64_t{1})},
+                {"state", sdbus::Variant(std::string("ESTABLISHED"))},
+                {"local_address", sdbus::Variant(std::string("192.0.2.2:4500"))},
+                {"remote_address", sdbus::Variant(std::string("198.51.100.7:34500"))},
+                {"algorithms", sdbus::Variant(std::string("AES_GCM_16_256"))},
+                {"nat_local", sdbus::Variant(false)},
+                {"nat_remote", sdbus::Variant(nat_remote)},
+                {"udp_encap", sdbus::Variant(udp_encap)}};
+  };
+  std::string nat = RenderStatus(Connection("office", "up"), {ike(true, true)}, {}, kNow);
+  EXPECT_NE(nat.find("  IKE_SA 1: ESTABLISHED, 192.0.2.2:4500 <-> 198.51.100.7:34500 (NAT), AES_GCM_16_256, "
+                     "ESP in UDP\n"),
+            std::string::npos)
+      << nat;
+  std::string forced = RenderStatus(Connection("office", "up"), {ike(false, true)}, {}, kNow);
+  EXPECT_EQ(forced.find("(NAT)"), std::string::npos) << forced;
+  EXPECT_NE(forced.find("AES_GCM_16_256, ESP in UDP\n"), std::string::npos) << forced;
+  std::string table = RenderSas({ike(true, true)}, {}, kNow);
+  EXPECT_NE(table.find("192.0.2.2:4500  198.51.100.7:34500 (NAT)"), std::string::npos) << table;
+  EXPECT_EQ(RenderSas({ike(false, true)}, {}, kNow).find("(NAT)"), std::string::npos);
+}
+
 TEST(RenderTest, SasTables) {
   Dict child{{"id", sdbus::Variant(uint64_t{2})},
              {"ike_sa_id", sdbus::Variant(uint64_t{1})},

@@ -48,6 +48,7 @@ TEST(DictTest, IkeSaEndpointsAndTimes) {
   sa.established = 1700000000;
   sa.rekey_at = 1700003600;
   sa.virtual_ips = {*Prefix::Parse("10.9.0.2/32")};
+  sa.udp_encap = true;  // forced: ESP in UDP, no NAT
   Dict d = ToDict(sa);
   EXPECT_EQ(d.at("id").peekValueType(), "t");
   EXPECT_EQ(d.at("local_address").get<std::string>(), "[2001:db8::1]:4500");
@@ -55,6 +56,9 @@ TEST(DictTest, IkeSaEndpointsAndTimes) {
   EXPECT_EQ(d.at("established").peekValueType(), "x");
   EXPECT_EQ(d.at("rekey_time").get<int64_t>(), 1700003600);
   EXPECT_EQ(d.at("virtual_ips").get<std::vector<std::string>>(), std::vector<std::string>{"10.9.0.2/32"});
+  EXPECT_FALSE(d.at("nat_local").get<bool>());
+  EXPECT_FALSE(d.at("nat_remote").get<bool>());
+  EXPECT_TRUE(d.at("udp_encap").get<bool>());
 }
 
 TEST(DictTest, ChildSaCounters) {

@@ -167,20 +167,6 @@ TEST_F(EstablishTest, DeleteTearsDownBothSides) {
   EXPECT_FALSE(p.right.interfaces.up(1));
 }
 
-TEST_F(EstablishTest, ForcedEncapsulationFloatsToTheNatPort) {
-  config::Connection l = SiteToSite("s2s", true);
-  l.encap = config::Encap::kForce;
-  Load(std::move(l), SiteToSite("s2s", false));
-  p.left.engine->Initiate("s2s");
-  p.Pump();
-  auto ikes = p.right.engine->ListIkeSas();
-  ASSERT_EQ(ikes.size(), 1u);
-  EXPECT_TRUE(ikes[0].nat_remote);
-  EXPECT_EQ(ikes[0].remote.port, kNatTPort);
-  EXPECT_EQ(ikes[0].local.port, kNatTPort);
-  for (auto& [spi, sa] : p.right.kernel.sas) EXPECT_TRUE(sa.encap);
-}
-
 
 // A reload that changes a start-action = start connection deletes its SAs
 // and brings it up again with the new settings (the SA being deleted does

@@ -209,6 +209,48 @@ TEST_F(InertiaExchangeTest, PeerBehindNatIsReachedFromTheNatTPort) {
   EXPECT_EQ(p.right.outbox.front().to.port, 4500);
 }
 
+// encap = force without a NAT: ESP is UDP-encapsulated and IKE runs on port
+// 4500, but the gateway does not remember the client as behind a NAT; it
+// still reaches it again from port 4500, where the client reads IKE.
+TEST_F(InertiaExchangeTest, ForcedEncapsulationIsNotRememberedAsANat) {
+  client_.mobike = false;  // MOBIKE alone would move IKE to port 4500 too
+  client_.encap = config::Encap::kForce;
+  p.left.engine->SetConnections({std::make_shared<const config::Connection>(client_)});
+  ASSERT_NE(ClientUp(), 0u);
+  for (auto& [spi, sa] : p.right.kernel.sas) EXPECT_TRUE(sa.encap) << std::hex << spi;
+  ASSERT_FALSE(seen.empty());
+  const PeerSighting s = seen.back();
+  EXPECT_EQ(s.remote.ToString(), "192.0.2.1:4500");
+  EXPECT_FALSE(s.behind_nat);
+
+  p.Run(5s);
+  StartGateway();
+  auto id = p.right.engine->InitiatePeer("rw", s.remote, s.peer, s.behind_nat, s.virtual_ip);
+  ASSERT_TRUE(id.ok()) << id.status().ToString();
+  // HDR, SAi1, KEi, Ni, N(NAT_DETECTION_*) -->  from 4500 to 4500 (non-ESP marker)
+  ASSERT_EQ(p.right.outbox.size(), 1u);
+  EXPECT_EQ(p.right.outbox.front().from.port, kNatTPort);
+  EXPECT_EQ(p.right.outbox.front().to.port, kNatTPort);
+  p.Pump();
+  EXPECT_EQ(p.right.engine->StateOf("rw"), api::ConnectionState::kUp);
+  EXPECT_FALSE(seen.back().behind_nat);
+}
+
+TEST_F(InertiaExchangeTest, ClientBehindARealNatIsRememberedAsBehindIt) {
+  client_.mobike = false;
+  p.left.engine->SetConnections({std::make_shared<const config::Connection>(client_)});
+  // 192.0.2.1:port leaves as 198.51.100.7:30000+port.
+  const IpAddress inside = *IpAddress::Parse("192.0.2.1"), outside = *IpAddress::Parse("198.51.100.7");
+  p.rewrite = [=](Datagram& d) {
+    if (d.from.address == inside) d.from = Endpoint{outside, static_cast<uint16_t>(d.from.port + 30000)};
+    if (d.to.address == outside) d.to = Endpoint{inside, static_cast<uint16_t>(d.to.port - 30000)};
+  };
+  ASSERT_NE(ClientUp(), 0u);
+  ASSERT_FALSE(seen.empty());
+  EXPECT_EQ(seen.back().remote.ToString(), "198.51.100.7:34500");
+  EXPECT_TRUE(seen.back().behind_nat);
+}
+
 TEST_F(InertiaExchangeTest, UnknownConnectionIsAnError) {
   auto id = p.right.engine->InitiatePeer("nope", Endpoint{*IpAddress::Parse("192.0.2.1"), 500}, Client(), false,
                                          std::nullopt);

@@ -27,11 +27,7 @@ class MobikeTest : public ::testing::Test {
     config::Connection r = SiteToSite("s2s", false);
     l.mobike = left_mobike;
     r.mobike = right_mobike;
-    p.left.engine->SetConnections({std::make_shared<const config::Connection>(std::move(l))});
-    p.right.engine->SetConnections({std::make_shared<const config::Connection>(std::move(r))});
-    Status result(Code::kInternal, "not called");
-    p.left.engine->Initiate("s2s", [&](Status s) { result = s; });
-    p.Pump();
+    Status result = p.Establish(std::move(l), std::move(r));
     ASSERT_TRUE(result.ok()) << result.ToString();
     left = OnlySa(p.left);
     right = OnlySa(p.right);
@@ -66,7 +62,7 @@ TEST_F(MobikeTest, BothAnnounceMobikeAndIkeMovesToTheNatTPort) {
   EXPECT_EQ(left->remote, Ep("192.0.2.2", kNatTPort));
   EXPECT_EQ(right->local.port, kNatTPort);
   EXPECT_EQ(right->remote, Ep("192.0.2.1", kNatTPort));
-  EXPECT_FALSE(left->nat_any() || right->nat_any());
+  EXPECT_FALSE(left->natt.udp_encap() || right->natt.udp_encap());
 }
 
 TEST_F(MobikeTest, WithoutMobikeIkeStaysOnPort500) {
@@ -95,7 +91,7 @@ TEST_F(MobikeTest, UpdateMovesIkeAndChildSasWithoutRekey) {
   EXPECT_EQ(right->spi_r, spi_r);
   EXPECT_EQ(right->remote, Ep("192.0.2.11", kNatTPort));
   EXPECT_EQ(left->local, Ep("192.0.2.11", kNatTPort));
-  EXPECT_FALSE(left->nat_any() || right->nat_any());
+  EXPECT_FALSE(left->natt.udp_encap() || right->natt.udp_encap());
   // Both CHILD_SA directions moved, in the backend, with no SA added or deleted.
   EXPECT_EQ(RightSa(false).id.dst.ToString(), "192.0.2.11");
   EXPECT_EQ(RightSa(true).id.src.ToString(), "192.0.2.11");
@@ -120,9 +116,9 @@ TEST_F(MobikeTest, NatDetectedOnUpdateTurnsOnEncapsulation) {
   Move("192.0.2.11");
   EXPECT_EQ(p.Pump(), 2);
   EXPECT_EQ(right->remote, Ep("198.51.100.7", 31000));
-  EXPECT_TRUE(right->nat_remote);
-  EXPECT_FALSE(right->nat_local);
-  EXPECT_TRUE(left->nat_local);
+  EXPECT_EQ(right->natt.seen, (NatSeen{.local = false, .remote = true}));
+  EXPECT_EQ(left->natt.seen, (NatSeen{.local = true, .remote = false}));
+  EXPECT_TRUE(right->natt.udp_encap());
   EXPECT_EQ(RightSa(false).id.dst.ToString(), "198.51.100.7");
   EXPECT_TRUE(RightSa(false).encap);
   EXPECT_TRUE(RightSa(true).encap);
@@ -205,7 +201,7 @@ TEST_F(MobikeTest, UpdateOnABrokenPathIsSentAgainFromTheNextAddress) {
   EXPECT_EQ(right->remote, Ep("192.0.2.12", kNatTPort));
   EXPECT_EQ(RightSa(false).id.dst.ToString(), "192.0.2.12");
   // The NAT detection of the resent request names the address it left from.
-  EXPECT_FALSE(right->nat_any() || left->nat_any());
+  EXPECT_FALSE(right->natt.udp_encap() || left->natt.udp_encap());
 }
 
 TEST_F(MobikeTest, ResponderWithoutMobikeIgnoresUpdates) {

@@ -60,6 +60,16 @@ int TwoPeers::Pump(const std::function<bool(const Datagram&)>& drop_this) {
   return delivered;
 }
 
+Status TwoPeers::Establish(config::Connection l, config::Connection r) {
+  const std::string name = l.name;
+  left.engine->SetConnections({std::make_shared<const config::Connection>(std::move(l))});
+  right.engine->SetConnections({std::make_shared<const config::Connection>(std::move(r))});
+  Status result(Code::kInternal, "not called");
+  left.engine->Initiate(name, [&](Status s) { result = s; });
+  Pump();
+  return result;
+}
+
 void TwoPeers::Run(Duration d) {
   TimePoint end = clock.Now() + d;
   TimePoint next;

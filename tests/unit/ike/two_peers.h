@@ -211,6 +211,9 @@ class TwoPeers {
   int Pump(const std::function<bool(const Datagram&)>& drop = nullptr);
   // Advances time by `d`, firing timers, pumping after each step.
   void Run(Duration d);
+  // Gives each engine its connection, has left initiate `l` and pumps until
+  // the wire is quiet; returns how the initiation ended.
+  Status Establish(config::Connection l, config::Connection r);
 
   // Applied to every datagram Pump/Run delivers unless Pump is given its own.
   std::function<bool(const Datagram&)> drop;
