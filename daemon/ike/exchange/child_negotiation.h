@@ -10,6 +10,7 @@
 #include <memory>
 #include <string>
 
+#include "daemon/api/control.h"
 #include "daemon/ike/crypto/key_exchange.h"
 #include "daemon/ike/message/message.h"
 #include "daemon/ike/sa/child_sa.h"
@@ -64,7 +65,7 @@ KeId SelectedChildKe(const IkeSa& sa, const Message& request);
 
 // Takes a CHILD_SA out of the kernel and off the SA and, unless it was a
 // rekeyed one whose successor carries on, reports it down.
-void RemoveChildSa(Engine& engine, IkeSa& sa, uint64_t child_id, const std::string& reason);
+void RemoveChildSa(Engine& engine, IkeSa& sa, uint64_t child_id, api::DownCause cause, const std::string& reason);
 
 // Releases an allocated but never installed SPI (the kernel's larval state).
 void ReleaseChild(Engine& engine, IkeSa& sa, ChildRequest& req);
