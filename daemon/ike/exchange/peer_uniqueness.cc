@@ -41,13 +41,13 @@ void ReplaceOlderSas(Engine& engine, IkeSa& fresh, ReplaceWhen when, bool initia
     if (IsOlder(other, fresh, when)) older.push_back(other.id());
     return true;
   });
-  const std::string why = initial_contact ? " (INITIAL_CONTACT)" : "";
+  const std::string why = fresh.peer_id_text + (initial_contact ? " sent INITIAL_CONTACT" : " connected again");
+  const std::string reason = "replaced by a new IKE_SA: " + why;
   for (uint64_t id : older) {
     IkeSa* other = engine.sas().FindById(id);
     if (!other) continue;
-    IKEVPN_LOG(kIke, kInfo) << "IKE_SA " << other->connection().name << "[" << id << "] of " << fresh.peer_id_text
-                            << " replaced by [" << fresh.id() << "]" << why;
-    const std::string reason = "replaced by a new IKE_SA of " + fresh.peer_id_text + why;
+    IKEVPN_LOG(kIke, kInfo) << "IKE_SA " << other->connection().name << "[" << id << "] replaced by ["
+                            << fresh.id() << "]: " << why;
     switch (*how) {
       case ReplaceHow::kSilently:
         engine.Destroy(*other, api::DownCause::kReplaced, reason);
