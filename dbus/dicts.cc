@@ -137,7 +137,9 @@ Dict EventDetails(const api::Event& event) {
   if (event.child_sa_id != 0) d["child_sa_id"] = sdbus::Variant(event.child_sa_id);
   if (event.new_sa_id != 0) d["new_sa_id"] = sdbus::Variant(event.new_sa_id);
   if (!event.reason.empty()) d["reason"] = sdbus::Variant(event.reason);
-  if (event.kind == api::EventKind::kFailed) d["auth_failure"] = sdbus::Variant(event.auth_failure);
+  if (event.cause != api::DownCause::kNone) d["cause"] = sdbus::Variant(std::string(api::ToString(event.cause)));
+  if (event.kind == api::EventKind::kFailed)
+    d["auth_failure"] = sdbus::Variant(event.cause == api::DownCause::kAuthFailed);
   return d;
 }
 

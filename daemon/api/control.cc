@@ -29,4 +29,21 @@ std::string_view ToString(EventKind k) {
   return "?";
 }
 
+std::string_view ToString(DownCause c) {
+  switch (c) {
+    case DownCause::kNone: return "none";
+    case DownCause::kPeerDeleted: return "peer-deleted";
+    case DownCause::kDeleted: return "deleted";
+    case DownCause::kConfigChanged: return "config-changed";
+    case DownCause::kShutdown: return "shutdown";
+    case DownCause::kPeerDead: return "peer-dead";
+    case DownCause::kAuthFailed: return "auth-failed";
+    case DownCause::kReplaced: return "replaced";
+    case DownCause::kRekeyed: return "rekeyed";
+    case DownCause::kExpired: return "expired";
+    case DownCause::kFailed: return "failed";
+  }
+  return "?";
+}
+
 }  // namespace ikevpn::api

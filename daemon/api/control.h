@@ -106,6 +106,25 @@ enum class EventKind : uint8_t {
 };
 std::string_view ToString(EventKind k);
 
+// Why an SA went down or an attempt failed, for programs: `Event::reason`
+// is for people and its wording may change. Every kIkeSaDown,
+// kChildSaDown and kFailed event carries one; other events kNone.
+enum class DownCause : uint8_t {
+  kNone,
+  kPeerDeleted,    // the peer deleted it (INFORMATIONAL Delete): it left on purpose
+  kDeleted,        // deleted here on request: `down`, Terminate
+  kConfigChanged,  // a reload (or RemoveConnection) changed or removed its connection
+  kShutdown,       // the daemon stops
+  kPeerDead,       // the peer stopped answering (DPD, or any request's retransmits ran out)
+  kAuthFailed,     // authentication failed, on either side
+  kReplaced,       // a newer IKE_SA with the same peer identity took over (RFC 7296 §2.4)
+  kRekeyed,        // its rekey replaced it and the successor carries on
+  kExpired,        // its hard lifetime ran out
+  kFailed,         // a negotiation failed, or a local error (`reason` says which)
+};
+// "peer-deleted", "deleted", ..., as on D-Bus (dbus/SPEC.md).
+std::string_view ToString(DownCause c);
+
 struct Event {
   EventKind kind = EventKind::kConnectionState;
   std::string connection;
@@ -114,8 +133,7 @@ struct Event {
   uint64_t child_sa_id = 0;  // for CHILD events
   uint64_t new_sa_id = 0;    // for rekeyed: the successor
   std::string reason;        // for kFailed / down: "AUTHENTICATION_FAILED", "DPD timeout", ...
-  // Failure class for frontends: true when the peer rejected our credentials.
-  bool auth_failure = false;
+  DownCause cause = DownCause::kNone;  // for kFailed / down; kAuthFailed: credentials rejected
 };
 
 class ControlApi {

@@ -53,6 +53,25 @@ void InertiaService::OnPeerSeen(const ike::PeerSighting& s) {
   store_.Update(std::move(r));
 }
 
+bool InertiaService::ForgetsPeer(api::DownCause cause) {
+  switch (cause) {
+    case api::DownCause::kPeerDeleted:  // it left on purpose: do not call it back
+      return true;
+    case api::DownCause::kPeerDead:       // gone without a word: where it was is where to try
+    case api::DownCause::kShutdown:       // what the restart is for
+    case api::DownCause::kReplaced:       // its new IKE_SA reports the new address
+    case api::DownCause::kRekeyed:        // the successor carries on
+    case api::DownCause::kDeleted:        // the administrator's `down` ends this IKE_SA, not the peer's record
+    case api::DownCause::kConfigChanged:  // Start() drops records of connections without inertia
+    case api::DownCause::kExpired:
+    case api::DownCause::kAuthFailed:
+    case api::DownCause::kFailed:
+    case api::DownCause::kNone:
+      return false;
+  }
+  return false;
+}
+
 void InertiaService::OnEvent(const api::Event& e) {
   switch (e.kind) {
     case api::EventKind::kChildSaUp:
@@ -68,7 +87,7 @@ void InertiaService::OnEvent(const api::Event& e) {
       }
       break;
     case api::EventKind::kIkeSaDown:
-      if (auto n = sa_peers_.extract(e.ike_sa_id); n && e.reason == "deleted by the peer") {
+      if (auto n = sa_peers_.extract(e.ike_sa_id); n && ForgetsPeer(e.cause)) {
         const auto& [conn, type, data] = n.mapped();
         store_.Forget(conn, type, data);
       }

@@ -37,6 +37,9 @@ class InertiaService {
 
   const inertia::PeerStore& store() const { return store_; }
 
+  // Whether an IKE_SA that went down with `cause` makes its peer forgotten.
+  static bool ForgetsPeer(api::DownCause cause);
+
  private:
   Result<uint64_t> Reinitiate(const inertia::PeerRecord& p);
 
@@ -44,8 +47,8 @@ class InertiaService {
   const Clock& clock_;
   inertia::PeerStore store_;
   std::unique_ptr<inertia::Reconnector> reconnector_;
-  // Live IKE_SAs whose peers are remembered, so a Delete from the peer (it
-  // left on purpose) can forget it.
+  // Live IKE_SAs whose peers are remembered, so that the peer can be
+  // forgotten when its IKE_SA goes (ForgetsPeer).
   std::map<uint64_t, std::tuple<std::string, uint8_t, Bytes>> sa_peers_;
 };
 

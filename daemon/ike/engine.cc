@@ -35,7 +35,7 @@ Engine::~Engine() {
   std::vector<uint64_t> ids;
   sas_.ForEach([&ids](IkeSa& sa) { ids.push_back(sa.id()); });
   for (uint64_t id : ids)
-    if (IkeSa* sa = sas_.FindById(id)) Destroy(*sa, "engine stopped");
+    if (IkeSa* sa = sas_.FindById(id)) Destroy(*sa, api::DownCause::kShutdown, "engine stopped");
 }
 
 const config::Connection* Engine::FindConnection(const std::string& name) const {
@@ -61,8 +61,8 @@ void Engine::SetConnections(std::vector<std::shared_ptr<const config::Connection
   // daemon releases or recreates their interfaces right after this.
   for (uint64_t id : doomed) {
     if (IkeSa* sa = sas_.FindById(id)) {
-      UninstallChildren(*sa, "configuration changed");
-      StartDelete(*sa, "configuration changed");
+      UninstallChildren(*sa, api::DownCause::kConfigChanged, "configuration changed");
+      StartDelete(*sa, api::DownCause::kConfigChanged, "configuration changed");
     }
   }
   std::vector<std::string> to_start;
@@ -160,21 +160,21 @@ Status Engine::Terminate(const std::string& name) {
     return true;
   });
   for (uint64_t id : ids)
-    if (IkeSa* sa = sas_.FindById(id)) StartDelete(*sa, "terminated by the administrator");
+    if (IkeSa* sa = sas_.FindById(id)) StartDelete(*sa, api::DownCause::kDeleted, "terminated by the administrator");
   return Status::Ok();
 }
 
 Status Engine::TerminateSa(uint64_t ike_sa_id) {
   IkeSa* sa = sas_.FindById(ike_sa_id);
   if (!sa) return Status(Code::kNotFound, "no IKE_SA with id " + std::to_string(ike_sa_id));
-  StartDelete(*sa, "terminated by the administrator");
+  StartDelete(*sa, api::DownCause::kDeleted, "terminated by the administrator");
   return Status::Ok();
 }
 
-void Engine::StartDelete(IkeSa& sa, const std::string& reason) {
+void Engine::StartDelete(IkeSa& sa, api::DownCause cause, const std::string& reason) {
   if (sa.state() == IkeSaState::kDeleting || sa.state() == IkeSaState::kDead) return;
   if (!IsUsable(sa.state())) {
-    Destroy(sa, reason);
+    Destroy(sa, cause, reason);
     return;
   }
   // The Delete goes before anything queued; an outstanding request is
@@ -186,7 +186,7 @@ void Engine::StartDelete(IkeSa& sa, const std::string& reason) {
     sa.pending.reset();
     ex->Abort(*this, sa);
   }
-  Queue(sa, MakeIkeDelete(reason));
+  Queue(sa, MakeIkeDelete(cause, reason));
 }
 
 void Engine::DeleteAll() {
@@ -197,16 +197,18 @@ void Engine::DeleteAll() {
     if (!sa) continue;
     if (IsUsable(sa->state())) {
       // Send the Delete once; the peer's answer does not matter at shutdown.
-      StartDelete(*sa, "shutting down");
+      StartDelete(*sa, api::DownCause::kShutdown, "shutting down");
       sa = sas_.FindById(id);
     }
-    if (sa) Destroy(*sa, "shutting down");
+    if (sa) Destroy(*sa, api::DownCause::kShutdown, "shutting down");
   }
 }
 
-void Engine::Destroy(IkeSa& sa, const std::string& reason_ref) {
+void Engine::Destroy(IkeSa& sa, api::DownCause cause_in, const std::string& reason_ref) {
   // The reason may live in an exchange that goes away below.
   const std::string reason = reason_ref;
+  // However it goes, an SA whose authentication failed (§2.21.2) failed so.
+  const api::DownCause cause = sa.auth_failed ? api::DownCause::kAuthFailed : cause_in;
   const uint64_t id = sa.id();
   const std::string name = sa.connection().name;
   const bool was_up = IsUsable(sa.state()) || (sa.state() == IkeSaState::kDeleting && sa.established != 0);
@@ -230,38 +232,36 @@ void Engine::Destroy(IkeSa& sa, const std::string& reason_ref) {
   } else {
     ReleaseVirtualIps(*this, sa);
   }
-  UninstallChildren(sa, reason);
+  UninstallChildren(sa, cause, reason);
   if (replaced) {
     IKEVPN_LOG(kIke, kDebug) << "IKE_SA " << sa.LogName() << " (replaced by [" << sa.successor << "]) removed: " << reason;
   } else if (was_up || !reason.empty()) {
     IKEVPN_LOG(kIke, kInfo) << "IKE_SA " << sa.LogName() << " down: " << reason;
   }
-  std::unique_ptr<IkeSa> gone = sas_.Remove(id);
+  sas_.Remove(id);
   inertia_sas_.erase(id);
   if (replaced) {
     Emit({api::EventKind::kConnectionState, name, StateOf(name), id});
     return;
   }
   if (was_up) {
-    Emit({api::EventKind::kIkeSaDown, name, api::ConnectionState::kDown, id, 0, 0, reason});
+    Emit({api::EventKind::kIkeSaDown, name, api::ConnectionState::kDown, id, 0, 0, reason, cause});
     // Up without a CHILD_SA (refused, no virtual IP) and now gone: an
     // Initiate still waiting has failed.
-    if (!gone->auth_failed && StateOf(name) == api::ConnectionState::kDown) {
+    if (cause != api::DownCause::kAuthFailed && StateOf(name) == api::ConnectionState::kDown) {
       FinishInitiate(name, Status(Code::kRetry, reason));
     }
   }
   // An SA that never came up failed; one the peer rejected after we thought
   // it up (§2.21.2) failed too, as an authentication failure.
-  if (!was_up || gone->auth_failed) {
-    api::Event failed{api::EventKind::kFailed, name, api::ConnectionState::kDown, id, 0, 0, reason};
-    failed.auth_failure = gone->auth_failed;
-    Emit(failed);
-    FinishInitiate(name, Status(failed.auth_failure ? Code::kAuthFailed : Code::kRetry, reason));
+  if (!was_up || cause == api::DownCause::kAuthFailed) {
+    Emit({api::EventKind::kFailed, name, api::ConnectionState::kDown, id, 0, 0, reason, cause});
+    FinishInitiate(name, Status(cause == api::DownCause::kAuthFailed ? Code::kAuthFailed : Code::kRetry, reason));
   }
   Emit({api::EventKind::kConnectionState, name, StateOf(name), id});
 }
 
-void Engine::UninstallChildren(IkeSa& sa, const std::string& reason) {
+void Engine::UninstallChildren(IkeSa& sa, api::DownCause cause, const std::string& reason) {
   for (auto& child : sa.children) {
     child->CancelTimers(env_.timers);
     bool was_installed = child->installed();
@@ -270,7 +270,7 @@ void Engine::UninstallChildren(IkeSa& sa, const std::string& reason) {
     if (was_installed) {
       IKEVPN_LOG(kIke, kInfo) << "CHILD_SA " << sa.ChildLogName(child->id()) << " down: " << reason;
       Emit({api::EventKind::kChildSaDown, sa.connection().name, api::ConnectionState::kDown, sa.id(), child->id(), 0,
-            reason});
+            reason, cause});
     }
   }
 }
@@ -358,7 +358,8 @@ void Engine::ArmChildTimers(IkeSa& sa, ChildSa& child, std::optional<std::chrono
     if (!c) return;
     c->expire_timer = kNoTimer;
     IKEVPN_LOG(kIke, kInfo) << "CHILD_SA " << s->ChildLogName(child_id) << " hard lifetime reached";
-    if (IsUsable(s->state()) && c->state() != ChildSaState::kDeleting) Queue(*s, MakeChildDelete(child_id));
+    if (IsUsable(s->state()) && c->state() != ChildSaState::kDeleting)
+      Queue(*s, MakeChildDelete(child_id, api::DownCause::kExpired));
   });
 }
 
@@ -406,7 +407,7 @@ void Engine::OnExpire(const kernel::SaId& id, uint32_t reqid, kernel::ExpireKind
     if (kind == kernel::ExpireKind::kSoft && c->state() == ChildSaState::kInstalled) {
       Queue(sa, MakeChildRekey(c->id()));
     } else if (kind == kernel::ExpireKind::kHard && c->state() != ChildSaState::kDeleting) {
-      Queue(sa, MakeChildDelete(c->id()));
+      Queue(sa, MakeChildDelete(c->id(), api::DownCause::kExpired));
     }
   });
 }

@@ -129,21 +129,16 @@ class Engine final : public kernel::KernelListener {
   void Emit(api::Event event);
   void OnChildUp(IkeSa& sa, ChildSa& child, bool rekeyed_from_other);
   void OnIkeEstablished(IkeSa& sa);
-  // RFC 7296 §2.4: `fresh`'s peer sent INITIAL_CONTACT, so it holds no
-  // other IKE_SA with us: IKE_SAs of the same connection and identity
-  // established before `fresh` are stale (the peer restarted) and are
-  // removed locally. Called once `fresh` has its CHILD_SA, so the
-  // interface stays up and traffic moves to the new CHILD_SA.
-  void ReplaceStaleSas(IkeSa& fresh);
   // Tells EngineEnv::peer_seen where `sa`'s peer is.
   void ReportPeer(const IkeSa& sa);
 
   // Removes the SA now: uninstalls its CHILD_SAs, cancels its timers and
-  // pending exchange, reports it down with `reason`. The IkeSa is gone
-  // when this returns.
-  void Destroy(IkeSa& sa, const std::string& reason);
+  // pending exchange, reports it down with `cause` (kAuthFailed instead if
+  // the SA's authentication failed) and `reason`. The IkeSa is gone when
+  // this returns.
+  void Destroy(IkeSa& sa, api::DownCause cause, const std::string& reason);
   // Deletes the SA with an INFORMATIONAL Delete (§1.4.1), then destroys it.
-  void StartDelete(IkeSa& sa, const std::string& reason);
+  void StartDelete(IkeSa& sa, api::DownCause cause, const std::string& reason);
 
   // Schedules the CHILD_SA's rekey and hard expiry timers from its lifetime.
   void ScheduleChildTimers(IkeSa& sa, ChildSa& child);
@@ -194,8 +189,8 @@ class Engine final : public kernel::KernelListener {
   // (trap_policies.h); logs what fails.
   void ArmTrap(const config::Connection& c);
   // Uninstalls the SA's CHILD_SAs (they stay listed, kDeleted) and cancels
-  // their timers, reporting each installed one down with `reason`.
-  void UninstallChildren(IkeSa& sa, const std::string& reason);
+  // their timers, reporting each installed one down with `cause`, `reason`.
+  void UninstallChildren(IkeSa& sa, api::DownCause cause, const std::string& reason);
   IkeSa* NewInitiatorSa(std::shared_ptr<const config::Connection> conn, const Endpoint& remote);
   // An InitiatePeer SA is established: back to the shared Connection.
   void OnPeerEstablished(IkeSa& sa);

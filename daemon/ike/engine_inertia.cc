@@ -1,7 +1,7 @@
 // The Engine's part in address inertia (DESIGN.md "Road warriors and
-// address inertia"): initiating to a remembered peer, reporting where
-// peers are, and letting a restarted peer's new IKE_SA replace the stale
-// one (RFC 7296 §2.4 INITIAL_CONTACT).
+// address inertia"): initiating to a remembered peer and reporting where
+// peers are. A restarted peer's new IKE_SA replacing the stale one (RFC
+// 7296 §2.4 INITIAL_CONTACT) is exchange/peer_uniqueness.cc.
 #include "daemon/base/log.h"
 #include "daemon/ike/engine.h"
 #include "daemon/ike/exchange/exchange.h"
@@ -63,28 +63,6 @@ void Engine::OnPeerEstablished(IkeSa& sa) {
   // it runs on the shared one (the peer is authenticated; rekeys keep it).
   auto it = connections_.find(sa.connection().name);
   if (it != connections_.end()) sa.set_connection(it->second);
-}
-
-void Engine::ReplaceStaleSas(IkeSa& fresh) {
-  if (fresh.peer_id.data.empty()) return;
-  std::vector<uint64_t> stale;
-  sas_.ForEachOf(fresh.connection().name, [&](IkeSa& sa) {
-    // Strictly older (whole seconds): two IKE_SAs the peers initiated to
-    // each other at the same time both stay, rather than each side removing
-    // the one the other kept.
-    if (&sa != &fresh && IsUsable(sa.state()) && sa.established != 0 && sa.established < fresh.established &&
-        sa.successor == 0 && sa.rekey_of == 0 && fresh.rekey_of != sa.id() && sa.peer_id.Matches(fresh.peer_id)) {
-      stale.push_back(sa.id());
-    }
-    return true;
-  });
-  for (uint64_t id : stale) {
-    if (IkeSa* sa = sas_.FindById(id)) {
-      IKEVPN_LOG(kIke, kInfo) << "IKE_SA " << sa->connection().name << "[" << id << "] replaced by ["
-                              << fresh.id() << "]: " << fresh.peer_id_text << " sent INITIAL_CONTACT";
-      Destroy(*sa, "replaced by a new IKE_SA from the same peer (INITIAL_CONTACT)");
-    }
-  }
 }
 
 void Engine::ReportPeer(const IkeSa& sa) {

@@ -46,7 +46,7 @@ void Engine::StartNext(IkeSa& sa) {
     still->pending.reset();
     ex->Abort(*this, *still);
     if (ex->type() == ExchangeType::kIkeSaInit || ex->type() == ExchangeType::kIkeAuth) {
-      Destroy(*still, "cannot send " + std::string(ex->name()) + ": " + s.message());
+      Destroy(*still, api::DownCause::kFailed, "cannot send " + std::string(ex->name()) + ": " + s.message());
       return;
     }
     StartNext(*still);
@@ -82,7 +82,7 @@ void Engine::ResendPending(IkeSa& sa) {
   if (!sa.pending) return;
   uint64_t id = sa.id();
   if (Status s = SendRequest(sa); !s.ok()) {
-    if (IkeSa* still = sas_.FindById(id)) Destroy(*still, "cannot resend request: " + s.message());
+    if (IkeSa* still = sas_.FindById(id)) Destroy(*still, api::DownCause::kFailed, "cannot resend request: " + s.message());
   }
 }
 
@@ -138,7 +138,7 @@ void Engine::OnRetransmitTimer(uint64_t sa_id, uint32_t message_id) {
     std::unique_ptr<Exchange> ex = std::move(p.exchange);
     sa->pending.reset();
     ex->Abort(*this, *sa);
-    Destroy(*sa, "peer did not respond to " + what);
+    Destroy(*sa, api::DownCause::kPeerDead, "peer did not respond to " + what);
     if (was_up) OnPeerDead(name, peer);
     return;
   }
@@ -336,7 +336,8 @@ void Engine::HandleResponse(IkeSa& sa, const Message& response) {
       return;
     case ExchangeResult::kDestroy:
       still->pending.reset();
-      Destroy(*still, ex->failure().empty() ? std::string(ex->name()) + " failed" : ex->failure());
+      Destroy(*still, api::DownCause::kFailed,
+              ex->failure().empty() ? std::string(ex->name()) + " failed" : ex->failure());
       return;
   }
 }
@@ -374,7 +375,7 @@ void Engine::HandleRequest(IkeSa& sa, const Message& request) {
   // §2.11: to where the request came from, even if the SA did not move
   // there (a MOBIKE peer probing a path, §3.8 of RFC 4555).
   SendDatagrams(sa, sa.cached_response.datagrams, current_local_, current_remote_);
-  if (out.after == ResponderOutcome::After::kDestroy) Destroy(sa, out.reason);
+  if (out.after == ResponderOutcome::After::kDestroy) Destroy(sa, out.cause, out.reason);
 }
 
 void Engine::AnswerUnprotected(const IkeHeader& request, const Endpoint& local, const Endpoint& remote,
@@ -448,12 +449,12 @@ void Engine::HandleInitRequest(const IkeHeader& h, ByteSpan datagram, const Endp
   auto enc = EncodeMessage(rh, out.payloads);
   if (!enc.ok()) {
     IKEVPN_LOG(kIke, kError) << "cannot encode IKE_SA_INIT response: " << enc.status().ToString();
-    Destroy(sa, "encoding failed");
+    Destroy(sa, api::DownCause::kFailed, "encoding failed");
     return;
   }
   env_.sender.Send(*enc, local, remote).ok();
   if (out.after == ResponderOutcome::After::kDestroy) {
-    Destroy(sa, out.reason);
+    Destroy(sa, out.cause, out.reason);
     return;
   }
   if (sa.auth_inputs) sa.auth_inputs->init_response = *enc;
@@ -465,7 +466,7 @@ void Engine::HandleInitRequest(const IkeHeader& h, ByteSpan datagram, const Endp
     IkeSa* s = sas_.FindById(id);
     if (s && !IsUsable(s->state())) {
       s->half_open_timer = kNoTimer;
-      Destroy(*s, "half-open timeout");
+      Destroy(*s, api::DownCause::kFailed, "half-open timeout");
     }
   });
 }

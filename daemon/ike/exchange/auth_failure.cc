@@ -32,7 +32,7 @@ class AuthFailedNotify final : public Exchange {
     return Payloads{MakeNotify(NotifyType::kAuthenticationFailed)};
   }
   ExchangeResult ProcessResponse(Engine& engine, IkeSa& sa, const Message&) override {
-    engine.Destroy(sa, reason_);
+    engine.Destroy(sa, api::DownCause::kAuthFailed, reason_);
     return ExchangeResult::kDone;
   }
 
@@ -53,6 +53,7 @@ ResponderOutcome RespondAuthFailedNotify(Engine& engine, IkeSa& sa) {
   sa.auth_failed = true;
   ResponderOutcome out;
   out.after = ResponderOutcome::After::kDestroy;
+  out.cause = api::DownCause::kAuthFailed;
   out.reason = "peer reported AUTHENTICATION_FAILED";
   return out;
 }

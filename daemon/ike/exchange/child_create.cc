@@ -48,7 +48,7 @@ class ChildCreate final : public Exchange {
       IKEVPN_LOG(kIke, kWarn) << "IKE_SA " << sa.LogName() << ": no further CHILD_SA: " << child.status().message();
       set_failure(child.status().message());
       engine.Emit({api::EventKind::kFailed, sa.connection().name, engine.StateOf(sa.connection().name), sa.id(), 0,
-                   0, child.status().message()});
+                   0, child.status().message(), api::DownCause::kFailed});
       return ExchangeResult::kFailed;
     }
     engine.OnChildUp(sa, **child, /*rekeyed=*/false);

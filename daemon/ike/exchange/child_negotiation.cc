@@ -117,7 +117,7 @@ void AppendChildRequest(const IkeSa& sa, const ChildRequest& req, Payloads& out)
   out.push_back(TsrPayload{req.proposed.responder});
 }
 
-void RemoveChildSa(Engine& engine, IkeSa& sa, uint64_t child_id, const std::string& reason) {
+void RemoveChildSa(Engine& engine, IkeSa& sa, uint64_t child_id, api::DownCause cause, const std::string& reason) {
   std::unique_ptr<ChildSa> c = sa.RemoveChild(child_id);
   if (!c) return;
   c->CancelTimers(engine.env().timers);
@@ -129,7 +129,7 @@ void RemoveChildSa(Engine& engine, IkeSa& sa, uint64_t child_id, const std::stri
   if (!rekeyed) {
     IKEVPN_LOG(kIke, kInfo) << "CHILD_SA " << sa.ChildLogName(child_id) << " deleted: " << reason;
     engine.Emit({api::EventKind::kChildSaDown, sa.connection().name, api::ConnectionState::kDown, sa.id(), child_id, 0,
-                 reason});
+                 reason, cause});
     engine.Emit({api::EventKind::kConnectionState, sa.connection().name, engine.StateOf(sa.connection().name), sa.id()});
   }
 }

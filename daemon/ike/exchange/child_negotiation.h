@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 
+#include "daemon/api/control.h"
 #include "daemon/ike/crypto/key_exchange.h"
 #include "daemon/ike/message/message.h"
 #include "daemon/ike/sa/child_sa.h"
@@ -66,7 +67,7 @@ KeId SelectedChildKe(const IkeSa& sa, const Message& request);
 
 // Takes a CHILD_SA out of the kernel and off the SA and, unless it was a
 // rekeyed one whose successor carries on, reports it down.
-void RemoveChildSa(Engine& engine, IkeSa& sa, uint64_t child_id, const std::string& reason);
+void RemoveChildSa(Engine& engine, IkeSa& sa, uint64_t child_id, api::DownCause cause, const std::string& reason);
 
 // exchange/child_rekey.cc: adds the outbound SA the responder of a rekey
 // kept back (ChildSa::Install, kDeferred) for the CHILD_SA of `reqid`:

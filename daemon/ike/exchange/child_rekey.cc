@@ -121,7 +121,7 @@ class ChildRekey final : public Exchange {
       IKEVPN_LOG(kIke, kInfo) << "CHILD_SA " << sa.ChildLogName(old_id_) << ": the peer's rekey won, deleting ours";
       fresh.SetState(ChildSaState::kRekeyed);
       fresh.UninstallOutbound(engine.env().kernel);
-      engine.Queue(sa, MakeChildDelete(fresh.id()));
+      engine.Queue(sa, MakeChildDelete(fresh.id(), api::DownCause::kRekeyed));
       return ExchangeResult::kDone;
     }
     if (old->peer_rekey) return ResolveCollision(engine, sa, *old, fresh);
@@ -129,7 +129,7 @@ class ChildRekey final : public Exchange {
     old->SetState(ChildSaState::kRekeyed);
     old->UninstallOutbound(engine.env().kernel);
     ReportRekeyed(engine, sa, old_id_, fresh);
-    engine.Queue(sa, MakeChildDelete(old_id_));
+    engine.Queue(sa, MakeChildDelete(old_id_, api::DownCause::kRekeyed));
     return ExchangeResult::kDone;
   }
 
@@ -160,14 +160,14 @@ class ChildRekey final : public Exchange {
     }
     if (!lost) old.UninstallOutbound(engine.env().kernel);
     if (winner) ReportRekeyed(engine, sa, old_id_, *winner);
-    engine.Queue(sa, MakeChildDelete(lost ? ours.id() : old_id_));
+    engine.Queue(sa, MakeChildDelete(lost ? ours.id() : old_id_, api::DownCause::kRekeyed));
     return ExchangeResult::kDone;
   }
 
   // §2.25: the peer does not know the CHILD_SA; drop ours and start afresh.
   ExchangeResult Recreate(Engine& engine, IkeSa& sa) {
     IKEVPN_LOG(kIke, kInfo) << "CHILD_SA " << sa.ChildLogName(old_id_) << " unknown to the peer, creating a new one";
-    RemoveChildSa(engine, sa, old_id_, "unknown to the peer");
+    RemoveChildSa(engine, sa, old_id_, api::DownCause::kFailed, "unknown to the peer");
     engine.Queue(sa, MakeChildCreate());
     return ExchangeResult::kFailed;
   }

@@ -93,9 +93,9 @@ class IkeAuth final : public Exchange {
     if (!child.ok()) {
       IKEVPN_LOG(kIke, kWarn) << "IKE_SA " << sa.LogName() << ": no CHILD_SA: " << child.status().message();
       engine.Emit({api::EventKind::kFailed, sa.connection().name, api::ConnectionState::kConnecting, sa.id(), 0, 0,
-                   child.status().message()});
+                   child.status().message(), api::DownCause::kFailed});
       // A client without its virtual IP has no use for the IKE_SA.
-      if (!cfg.ok()) engine.Queue(sa, MakeIkeDelete(cfg.message()));
+      if (!cfg.ok()) engine.Queue(sa, MakeIkeDelete(api::DownCause::kFailed, cfg.message()));
       return ExchangeResult::kFailed;
     }
     engine.OnChildUp(sa, **child, /*rekeyed=*/false);
@@ -122,6 +122,7 @@ ResponderOutcome AuthFailed(IkeSa& sa, const std::string& why) {
   ResponderOutcome out;
   out.payloads.push_back(MakeNotify(NotifyType::kAuthenticationFailed));
   out.after = ResponderOutcome::After::kDestroy;
+  out.cause = api::DownCause::kAuthFailed;
   out.reason = "AUTHENTICATION_FAILED: " + why;
   return out;
 }
@@ -149,10 +150,11 @@ ResponderOutcome RespondIkeAuth(Engine& engine, IkeSa& sa, const Message& m) {
   if (Status s = VerifyAuth(engine, sa, m, *auth, peer); !s.ok())
     return AuthFailed(sa, "authentication of " + peer.text + " failed: " + s.message());
   sa.peer_mobike = m.HasNotify(NotifyType::kMobikeSupported);
-  // A road-warrior gateway replaces the identity's older IKE_SAs now, so
-  // that the new one gets its lease; everyone else does once the new
-  // CHILD_SA is installed (ReplaceStaleSas below): the interface never flaps.
-  if (sa.connection().remote.is_any()) ReplaceOlderSas(engine, sa, m.HasNotify(NotifyType::kInitialContact));
+  // The peer's older IKE_SAs: a road-warrior gateway replaces them now, so
+  // that the new one gets their lease; everyone else once the new CHILD_SA
+  // is made, below (peer_uniqueness.h).
+  const bool initial_contact = m.HasNotify(NotifyType::kInitialContact);
+  ReplaceOlderSas(engine, sa, ReplaceWhen::kAuthenticated, initial_contact);
 
   // <-- HDR, SK {IDr, [CERT+,] AUTH, ...}
   ResponderOutcome out;
@@ -179,7 +181,7 @@ ResponderOutcome RespondIkeAuth(Engine& engine, IkeSa& sa, const Message& m) {
     IKEVPN_LOG(kIke, kWarn) << "IKE_SA " << sa.LogName() << ": no CHILD_SA: " << child.status().message();
   }
   // After the new CHILD_SA is installed: the interface never goes down.
-  if (m.HasNotify(NotifyType::kInitialContact)) engine.ReplaceStaleSas(sa);
+  ReplaceOlderSas(engine, sa, ReplaceWhen::kChildMade, initial_contact);
   return out;
 }
 

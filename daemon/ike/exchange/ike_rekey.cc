@@ -85,7 +85,7 @@ void Linger(Engine& engine, IkeSa& sa) {
     IkeSa* s = e->sas().FindById(id);
     if (!s) return;
     s->delete_timer = kNoTimer;
-    e->Destroy(*s, "replaced by a rekey and not deleted by the peer");
+    e->Destroy(*s, api::DownCause::kRekeyed, "replaced by a rekey and not deleted by the peer");
   });
 }
 
@@ -196,13 +196,13 @@ class IkeRekey final : public Exchange {
       if (lost && theirs) {
         MarkReplaced(engine, ours, *theirs);
         Retire(engine, sa, *theirs);
-        engine.Queue(ours, MakeIkeDelete("redundant after a simultaneous rekey"));
+        engine.Queue(ours, MakeIkeDelete(api::DownCause::kRekeyed, "redundant after a simultaneous rekey"));
         return ExchangeResult::kDone;
       }
       if (theirs) MarkReplaced(engine, *theirs, ours);
     }
     Retire(engine, sa, ours);
-    engine.Queue(sa, MakeIkeDelete("rekeyed"));
+    engine.Queue(sa, MakeIkeDelete(api::DownCause::kRekeyed, "rekeyed"));
     return ExchangeResult::kDone;
   }
 

@@ -178,6 +178,7 @@ ResponderOutcome Refuse(NotifyType type, Bytes data, std::string reason) {
   ResponderOutcome out;
   out.payloads.push_back(MakeNotify(type, std::move(data)));
   out.after = ResponderOutcome::After::kDestroy;
+  out.cause = api::DownCause::kFailed;
   out.reason = std::move(reason);
   return out;
 }

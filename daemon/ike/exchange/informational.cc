@@ -24,7 +24,7 @@ namespace {
 
 class IkeDelete final : public Exchange {
  public:
-  explicit IkeDelete(std::string reason) : reason_(std::move(reason)) {}
+  IkeDelete(api::DownCause cause, std::string reason) : cause_(cause), reason_(std::move(reason)) {}
   ExchangeType type() const override { return ExchangeType::kInformational; }
   std::string_view name() const override { return "IKE_SA delete"; }
 
@@ -35,17 +35,18 @@ class IkeDelete final : public Exchange {
     return Payloads{DeletePayload{ProtocolId::kIke, {}}};
   }
   ExchangeResult ProcessResponse(Engine& engine, IkeSa& sa, const Message&) override {
-    engine.Destroy(sa, reason_);
+    engine.Destroy(sa, cause_, reason_);
     return ExchangeResult::kDone;
   }
 
  private:
+  api::DownCause cause_;
   std::string reason_;
 };
 
 class ChildDelete final : public Exchange {
  public:
-  explicit ChildDelete(uint64_t child_id) : child_id_(child_id) {}
+  ChildDelete(uint64_t child_id, api::DownCause cause) : child_id_(child_id), cause_(cause) {}
   ExchangeType type() const override { return ExchangeType::kInformational; }
   std::string_view name() const override { return "CHILD_SA delete"; }
 
@@ -58,13 +59,14 @@ class ChildDelete final : public Exchange {
     return Payloads{DeletePayload{ProtocolId::kEsp, {c->spi_in}}};
   }
   ExchangeResult ProcessResponse(Engine& engine, IkeSa& sa, const Message&) override {
-    RemoveChildSa(engine, sa, child_id_, "deleted");
+    RemoveChildSa(engine, sa, child_id_, cause_, "deleted");
     return ExchangeResult::kDone;
   }
-  void Abort(Engine& engine, IkeSa& sa) override { RemoveChildSa(engine, sa, child_id_, "delete abandoned"); }
+  void Abort(Engine& engine, IkeSa& sa) override { RemoveChildSa(engine, sa, child_id_, cause_, "delete abandoned"); }
 
  private:
   uint64_t child_id_;
+  api::DownCause cause_;
 };
 
 class Liveness final : public Exchange {
@@ -80,8 +82,12 @@ class Liveness final : public Exchange {
 
 }  // namespace
 
-std::unique_ptr<Exchange> MakeIkeDelete(std::string reason) { return std::make_unique<IkeDelete>(std::move(reason)); }
-std::unique_ptr<Exchange> MakeChildDelete(uint64_t child_id) { return std::make_unique<ChildDelete>(child_id); }
+std::unique_ptr<Exchange> MakeIkeDelete(api::DownCause cause, std::string reason) {
+  return std::make_unique<IkeDelete>(cause, std::move(reason));
+}
+std::unique_ptr<Exchange> MakeChildDelete(uint64_t child_id, api::DownCause cause) {
+  return std::make_unique<ChildDelete>(child_id, cause);
+}
 std::unique_ptr<Exchange> MakeLiveness() { return std::make_unique<Liveness>(); }
 
 ResponderOutcome RespondInformational(Engine& engine, IkeSa& sa, const Message& m) {
@@ -93,6 +99,7 @@ ResponderOutcome RespondInformational(Engine& engine, IkeSa& sa, const Message& 
       OnPeerDeletesIkeSa(engine, sa);
       out.payloads.clear();
       out.after = ResponderOutcome::After::kDestroy;
+      out.cause = api::DownCause::kPeerDeleted;
       out.reason = "deleted by the peer";
       return out;
     }
@@ -107,7 +114,7 @@ ResponderOutcome RespondInformational(Engine& engine, IkeSa& sa, const Message& 
       // §1.4.1: if we are deleting it too (simultaneous), do not answer with it.
       if (c->state() != ChildSaState::kDeleting) ours.push_back(c->spi_in);
       OnPeerDeletesChild(engine, sa, *c);
-      RemoveChildSa(engine, sa, c->id(), "deleted by the peer");
+      RemoveChildSa(engine, sa, c->id(), api::DownCause::kPeerDeleted, "deleted by the peer");
     }
     if (!ours.empty()) out.payloads.push_back(DeletePayload{ProtocolId::kEsp, std::move(ours)});
   }

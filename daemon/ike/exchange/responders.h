@@ -3,6 +3,7 @@
 // Each function lives in the file of its exchange kind.
 #pragma once
 
+#include "daemon/api/control.h"
 #include "daemon/ike/message/message.h"
 
 namespace ikevpn::ike {
@@ -16,7 +17,9 @@ struct ResponderOutcome {
     kKeep,     // the SA lives on
     kDestroy,  // destroy the SA once the response is sent (failed IKE_AUTH, peer deleted it)
   } after = After::kKeep;
-  std::string reason;  // for kDestroy: why
+  // For kDestroy: why, for programs and for people.
+  api::DownCause cause = api::DownCause::kFailed;
+  std::string reason;
 };
 
 // IKE_SA_INIT (exchange/ike_sa_init.cc). The Engine has done cookie and

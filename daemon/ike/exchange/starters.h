@@ -6,6 +6,8 @@
 #include <memory>
 #include <string>
 
+#include "daemon/api/control.h"
+
 namespace ikevpn::ike {
 
 class Exchange;
@@ -13,8 +15,11 @@ class Exchange;
 // exchange/ike_sa_init.cc: IKE_SA_INIT, which queues IKE_AUTH when done.
 std::unique_ptr<Exchange> MakeIkeSaInit();
 // exchange/informational.cc
-std::unique_ptr<Exchange> MakeIkeDelete(std::string reason);
-std::unique_ptr<Exchange> MakeChildDelete(uint64_t child_id);
+// The IKE_SA goes with `cause` and `reason` once the peer answered.
+std::unique_ptr<Exchange> MakeIkeDelete(api::DownCause cause, std::string reason);
+// A CHILD_SA that is not a rekeyed one (whose successor carries on and
+// which is reported as nothing) is reported down with `cause`.
+std::unique_ptr<Exchange> MakeChildDelete(uint64_t child_id, api::DownCause cause);
 std::unique_ptr<Exchange> MakeLiveness();
 // exchange/auth_failure.cc: the initiator found the responder's AUTH bad
 // (§2.21.2): INFORMATIONAL {N(AUTHENTICATION_FAILED)}, then the SA goes

@@ -176,7 +176,7 @@ class IkeSa {
   TimePoint last_peer_activity{};
 
   // Authentication failed, on either side (§2.21.2): the SA's failure is
-  // reported as an authentication failure (api::Event::auth_failure).
+  // reported as an authentication failure (api::DownCause::kAuthFailed).
   bool auth_failed = false;
 
   // Set when an IKE rekey replaced this SA: its successor's id.

@@ -165,7 +165,7 @@ has "$MONTXT" "connection_state +office +state=up" "monitor up"
 # --- failures ---
 run 1 up badauth --wait; has "$ERR" "AUTHENTICATION_FAILED" "auth failed"; has "$ERR" "hint: check the credentials" "auth hint"
 run 1 --json up badauth --wait; json "$OUT" 'd["error"]["name"] == "net.ikevpn.Error.AuthFailed" and d["error"]["exit_code"] == 1'
-has "$(cat "$TMP/mon.out")" "failed +badauth +auth_failure=true +reason=AUTHENTICATION_FAILED" "monitor failed"
+has "$(cat "$TMP/mon.out")" "failed +badauth +auth_failure=true +cause=auth-failed +reason=AUTHENTICATION_FAILED" "monitor failed"
 run 3 up nosuch --wait
 run 5 up slow --wait --timeout 1; has "$ERR" "hint: .*--timeout" "timeout hint"
 T0=$(now)

@@ -78,7 +78,7 @@ void ScriptedControlApi::Up(const std::string& name, std::function<void(Status)>
       failed.kind = api::EventKind::kFailed;
       failed.connection = name;
       failed.reason = "AUTHENTICATION_FAILED";
-      failed.auth_failure = true;
+      failed.cause = api::DownCause::kAuthFailed;
       Emit(failed);
       SetState(name, api::ConnectionState::kDown, "AUTHENTICATION_FAILED");
       return done(Status(Code::kAuthFailed, "peer rejected our authentication (AUTHENTICATION_FAILED)"));
@@ -139,7 +139,8 @@ void ScriptedControlApi::DeleteSas(const std::string& name) {
       continue;
     }
     api::Event down{.kind = api::EventKind::kChildSaDown, .connection = name,
-                    .ike_sa_id = it->second.ike_sa_id, .child_sa_id = it->first, .reason = "deleted"};
+                    .ike_sa_id = it->second.ike_sa_id, .child_sa_id = it->first, .reason = "deleted",
+                    .cause = api::DownCause::kDeleted};
     it = child_sas_.erase(it);
     Emit(down);
   }
@@ -149,7 +150,7 @@ void ScriptedControlApi::DeleteSas(const std::string& name) {
       continue;
     }
     api::Event down{.kind = api::EventKind::kIkeSaDown, .connection = name, .ike_sa_id = it->first,
-                    .reason = "deleted"};
+                    .reason = "deleted", .cause = api::DownCause::kDeleted};
     it = ike_sas_.erase(it);
     Emit(down);
   }

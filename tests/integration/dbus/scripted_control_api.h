@@ -4,7 +4,7 @@
 //   office    Up: connecting, then after `delay` IKE_SA + CHILD_SA up, state
 //             up, done(OK). Down: SAs deleted, state down.
 //   home-lab  like office (a name that needs escaping in object paths)
-//   badauth   Up: connecting, after `delay` kFailed (auth_failure), state
+//   badauth   Up: connecting, after `delay` kFailed (cause kAuthFailed), state
 //             down, done(kAuthFailed)
 //   slow      Up: connecting, never finishes (for client timeouts)
 // Reload fails with "file:line: what" while reload_error is set; otherwise

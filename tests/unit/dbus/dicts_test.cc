@@ -81,10 +81,24 @@ TEST(DictTest, EventDetailsCarryOnlyWhatApplies) {
   EXPECT_EQ(d.at("state").get<std::string>(), "up");
 
   api::Event failed{.kind = api::EventKind::kFailed, .connection = "x",
-                    .reason = "AUTHENTICATION_FAILED", .auth_failure = true};
+                    .reason = "AUTHENTICATION_FAILED", .cause = api::DownCause::kAuthFailed};
   d = EventDetails(failed);
   EXPECT_EQ(d.at("reason").get<std::string>(), "AUTHENTICATION_FAILED");
+  EXPECT_EQ(d.at("cause").get<std::string>(), "auth-failed");
   EXPECT_TRUE(d.at("auth_failure").get<bool>());
+
+  // Any other cause of a failure is not an authentication failure.
+  failed.cause = api::DownCause::kPeerDead;
+  d = EventDetails(failed);
+  EXPECT_EQ(d.at("cause").get<std::string>(), "peer-dead");
+  EXPECT_FALSE(d.at("auth_failure").get<bool>());
+
+  api::Event down{.kind = api::EventKind::kIkeSaDown, .connection = "x", .ike_sa_id = 3,
+                  .reason = "replaced by a new IKE_SA of carol", .cause = api::DownCause::kReplaced};
+  d = EventDetails(down);
+  EXPECT_EQ(d.at("cause").get<std::string>(), "replaced");
+  EXPECT_EQ(d.at("reason").get<std::string>(), "replaced by a new IKE_SA of carol");
+  EXPECT_EQ(d.count("auth_failure"), 0u);
   EXPECT_EQ(d.count("state"), 0u);
 
   api::Event rekey{.kind = api::EventKind::kChildSaRekeyed, .connection = "x", .ike_sa_id = 1,
@@ -93,6 +107,7 @@ TEST(DictTest, EventDetailsCarryOnlyWhatApplies) {
   EXPECT_EQ(d.at("new_sa_id").get<uint64_t>(), 5u);
   EXPECT_EQ(d.at("child_sa_id").get<uint64_t>(), 2u);
   EXPECT_EQ(d.count("auth_failure"), 0u);
+  EXPECT_EQ(d.count("cause"), 0u);
 }
 
 }  // namespace

@@ -255,7 +255,7 @@ TEST_F(CertAuthTest, InitiatorRejectsResponderFromUnknownCa) {
   for (Peer* peer : {&p.left, &p.right}) {
     bool auth_failure = false;
     for (const api::Event& e : peer->events)
-      if (e.kind == api::EventKind::kFailed) auth_failure = e.auth_failure;
+      if (e.kind == api::EventKind::kFailed) auth_failure = e.cause == api::DownCause::kAuthFailed;
     EXPECT_TRUE(auth_failure) << (peer == &p.left ? "left" : "right");
   }
 }
@@ -277,7 +277,7 @@ TEST_F(CertAuthTest, AuthFailureIsTypedNotReadFromTheReason) {
   for (const api::Event& e : p.left.events) {
     if (e.kind != api::EventKind::kFailed) continue;
     ++failed;
-    EXPECT_FALSE(e.auth_failure) << e.reason;
+    EXPECT_NE(e.cause, api::DownCause::kAuthFailed) << e.reason;
   }
   EXPECT_EQ(failed, 1);
 }

@@ -125,6 +125,16 @@ TEST_F(InertiaExchangeTest, RestartedGatewayReplacesTheClientsStaleIkeSa) {
   EXPECT_EQ(children[0].local_ts, std::vector<std::string>{"10.1.0.5/32"});
   // The client's ipsec0 counted 1 -> 2 -> 1 CHILD_SAs: never down.
   EXPECT_EQ(p.left.interfaces.history[1], (std::vector<int>{1, 2, 1}));
+  // Its stale IKE_SA and CHILD_SA went as replaced, nothing failed.
+  int downs = 0;
+  for (const api::Event& e : p.left.events) {
+    EXPECT_NE(e.kind, api::EventKind::kFailed) << e.reason;
+    if (e.kind != api::EventKind::kIkeSaDown && e.kind != api::EventKind::kChildSaDown) continue;
+    ++downs;
+    EXPECT_EQ(e.ike_sa_id, stale);
+    EXPECT_EQ(e.cause, api::DownCause::kReplaced) << e.reason;
+  }
+  EXPECT_EQ(downs, 2);
   // The gateway's new SA asked for the remembered TSr.
   auto gw_children = p.right.engine->ListChildSas();
   ASSERT_EQ(gw_children.size(), 1u);

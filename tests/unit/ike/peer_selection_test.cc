@@ -98,7 +98,7 @@ TEST_F(PeerSelectionTest, UnknownIdentityIsRejected) {
   EXPECT_EQ(p.right.engine->ike_sa_count(), 0u);
   bool auth_failure = false;
   for (const api::Event& e : p.right.events)
-    if (e.kind == api::EventKind::kFailed) auth_failure = e.auth_failure;
+    if (e.kind == api::EventKind::kFailed) auth_failure = e.cause == api::DownCause::kAuthFailed;
   EXPECT_TRUE(auth_failure);
 }
 

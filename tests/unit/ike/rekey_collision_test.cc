@@ -98,7 +98,7 @@ INSTANTIATE_TEST_SUITE_P(
 // TEMPORARY_FAILURE and abandoned; the CHILD_SA is gone on both sides.
 TEST_F(RekeyTest, RekeyCollidingWithADeleteOfTheSameChildIsAbandoned) {
   Establish();
-  Start(p.left, MakeChildDelete(Children(p.left)[0]->id()));
+  Start(p.left, MakeChildDelete(Children(p.left)[0]->id(), api::DownCause::kDeleted));
   Start(p.right, MakeChildRekey(Children(p.right)[0]->id()));
   /* INFORMATIONAL {D(ESP)} -->   CREATE_CHILD_SA {N(REKEY_SA), SA, Ni, TSi, TSr} <-- (crossing) */
   /* <-- INFORMATIONAL {D(ESP)}   CREATE_CHILD_SA {N(TEMPORARY_FAILURE)} --> */
@@ -120,7 +120,7 @@ TEST_F(RekeyTest, RekeyCollidingWithADeleteOfTheSameChildIsAbandoned) {
 TEST_F(RekeyTest, RekeyOfAChildThePeerDoesNotKnowCreatesANewOne) {
   Establish();
   IkeSa* left_sa = Ike(p.left);
-  RemoveChildSa(*p.left.engine, *left_sa, Children(p.left)[0]->id(), "lost");
+  RemoveChildSa(*p.left.engine, *left_sa, Children(p.left)[0]->id(), api::DownCause::kDeleted, "lost");
   Start(p.right, MakeChildRekey(Children(p.right)[0]->id()));
   /* CREATE_CHILD_SA {N(REKEY_SA), SA, Ni, TSi, TSr} -->  <-- {N(CHILD_SA_NOT_FOUND)} */
   /* CREATE_CHILD_SA {SA, Ni, TSi, TSr} -->  <-- {SA, Nr, TSi, TSr} */
