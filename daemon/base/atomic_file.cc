@@ -75,6 +75,12 @@ Status WriteFileAtomically(const std::string& path, std::string_view content, un
   return Status::Ok();
 }
 
+Status AppendDurably(int fd, std::string_view data, const std::string& path) {
+  IKEVPN_RETURN_IF_ERROR(WriteAll(fd, data, path));
+  if (::fdatasync(fd) != 0) return ErrnoStatus("syncing " + path, errno);
+  return Status::Ok();
+}
+
 Result<std::string> ReadSmallFile(const std::string& path, size_t max_bytes) {
   Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (fd.get() < 0) {

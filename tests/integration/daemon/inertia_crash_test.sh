@@ -1,9 +1,10 @@
 #!/bin/bash
 # The inertia state file survives kill -9 in the middle of a write: a
-# writer rewrites it in a loop (PeerStore: temp file + fsync + rename +
-# directory fsync) and is killed at random moments, 30 times. After each
-# kill the file must parse and hold the last completed generation or the
-# one that was being written, never a mix or a torn file.
+# writer updates its 300 peers in a loop (PeerStore: one journal batch per
+# generation, appended + fdatasync; every ~14 generations a compaction:
+# temp file + fsync + rename + directory fsync) and is killed at random
+# moments, 30 times. After each kill the file must load and hold the last
+# completed generation or the one that was being written, never a mix.
 #
 # usage: inertia_crash_test.sh INERTIA_WRITE_LOOP
 set -u

@@ -3,8 +3,8 @@
 //   inertia_write_loop write PATH   rewrites PATH through PeerStore, forever:
 //                                   generation g holds 300 peers seen at g;
 //                                   prints "done g" after each completed write
-//   inertia_write_loop check PATH   parses PATH; prints its generation, or the
-//                                   error and exits 1
+//   inertia_write_loop check PATH   loads PATH (snapshot + journal); prints its
+//                                   generation, or the error and exits 1
 //
 // inertia_crash_test.sh kills the writer at random moments and checks that
 // the file always parses and holds the last completed generation or the
@@ -14,7 +14,6 @@
 #include <cstdio>
 #include <string>
 
-#include "daemon/base/atomic_file.h"
 #include "daemon/base/clock.h"
 #include "daemon/base/timers.h"
 #include "daemon/inertia/peer_store.h"
@@ -54,16 +53,21 @@ int Write(const std::string& path) {
 }
 
 int Check(const std::string& path) {
-  auto text = ReadSmallFile(path);
-  if (!text.ok()) {
-    std::printf("%s\n", text.status().ToString().c_str());
+  // Read the way the daemon reads it: snapshot, then the journal's complete
+  // batches (a torn last batch is ignored).
+  SystemClock clock;
+  TimerQueue timers(clock);
+  PeerStore store(path, timers);
+  if (Status s = store.Load(); !s.ok()) {
+    std::printf("%s\n", s.ToString().c_str());
     return 1;
   }
-  auto records = ParsePeerFile(*text);
-  if (!records.ok()) {
-    std::printf("%s: %s\n", path.c_str(), records.status().ToString().c_str());
+  if (store.size() == 0) {
+    std::printf("%s: no peers\n", path.c_str());
     return 1;
   }
+  const std::vector<PeerRecord> all = store.All();
+  const std::vector<PeerRecord>* records = &all;
   if (records->size() != 300) {
     std::printf("%zu records, want 300\n", records->size());
     return 1;
