@@ -1,0 +1,187 @@
+// PeerStore over its journal: a write appends only the change, torn tails
+// are cut off before the next append, compaction, damage, version 1.
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "daemon/inertia/peer_journal.h"
+#include "daemon/inertia/peer_store.h"
+#include "tests/unit/inertia/test_records.h"
+
+namespace ikevpn::inertia {
+namespace {
+
+using std::chrono::milliseconds;
+
+class PeerStoreJournalTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char tmpl[] = "/tmp/peer_store_journal_test.XXXXXX";
+    ASSERT_NE(mkdtemp(tmpl), nullptr);
+    dir_ = tmpl;
+    path_ = dir_ + "/inertia";
+  }
+  void TearDown() override { std::system(("rm -rf " + dir_).c_str()); }
+  std::string Read(const std::string& p) {
+    std::ifstream in(p, std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+  }
+  void WriteRaw(const std::string& content) { std::ofstream(path_, std::ios::binary) << content; }
+  size_t FileSize() {
+    struct stat st {};
+    return ::stat(path_.c_str(), &st) == 0 ? static_cast<size_t>(st.st_size) : 0;
+  }
+  std::vector<PeerRecord> Reloaded() {
+    PeerStore again(path_, timers_);
+    Status s = again.Load();
+    EXPECT_TRUE(s.ok()) << s.ToString();
+    return again.All();
+  }
+
+  FakeClock clock_;
+  TimerQueue timers_{clock_};
+  std::string dir_, path_;
+};
+
+TEST_F(PeerStoreJournalTest, AWriteAppendsOnlyTheChangedPeers) {
+  PeerStore s(path_, timers_, milliseconds(10));
+  for (int i = 1; i <= 250; ++i) s.Update(SamplePeer(i));  // 192.0.2.N
+  ASSERT_TRUE(s.Flush().ok());
+  EXPECT_EQ(s.compactions(), 1u) << "the first write is a snapshot";
+  const size_t snapshot = FileSize();
+  const uint64_t before = s.bytes_written();
+  PeerRecord moved = SamplePeer(200, true);
+  s.Update(moved);
+  AdvanceAndRun(clock_, timers_, milliseconds(10));
+  EXPECT_EQ(s.writes(), 2u);
+  EXPECT_EQ(s.compactions(), 1u);
+  const std::string batch = EncodePeerBatch({PeerOp{false, moved}});
+  EXPECT_EQ(s.bytes_written() - before, batch.size());
+  EXPECT_EQ(FileSize(), snapshot + batch.size());
+  EXPECT_LT(batch.size(), 300u);
+  EXPECT_EQ(Reloaded(), s.All());
+}
+
+TEST_F(PeerStoreJournalTest, ForgetsAndUpdatesReplayAfterAReload) {
+  {
+    PeerStore s(path_, timers_, milliseconds(10));
+    for (int i = 1; i <= 5; ++i) s.Update(SamplePeer(i));
+    AdvanceAndRun(clock_, timers_, milliseconds(10));
+  }
+  PeerStore s(path_, timers_, milliseconds(10));
+  ASSERT_TRUE(s.Load().ok());
+  PeerRecord gone = SamplePeer(2);
+  s.Forget(gone.connection, gone.id_type, gone.id_data);
+  s.Update(SamplePeer(3, true));
+  AdvanceAndRun(clock_, timers_, milliseconds(10));
+  s.Update(SamplePeer(6));
+  AdvanceAndRun(clock_, timers_, milliseconds(10));
+  EXPECT_EQ(s.compactions(), 0u) << "a loaded journal is appended to";
+  EXPECT_EQ(s.writes(), 2u);
+  auto all = Reloaded();
+  EXPECT_EQ(all, s.All());
+  EXPECT_EQ(all, (std::vector<PeerRecord>{SamplePeer(1), SamplePeer(3, true), SamplePeer(4), SamplePeer(5),
+                                          SamplePeer(6)}));
+}
+
+// A crash cut the last append short. Loading ignores it and cuts it off, so
+// the next batch follows the good ones rather than the torn bytes.
+TEST_F(PeerStoreJournalTest, TornTailIsCutOffBeforeTheNextAppend) {
+  PeerStore s(path_, timers_, milliseconds(10));
+  s.Update(SamplePeer(1));
+  ASSERT_TRUE(s.Flush().ok());
+  s.Update(SamplePeer(2));
+  ASSERT_TRUE(s.Flush().ok());
+  const size_t good = FileSize();
+  s.Update(SamplePeer(3));
+  ASSERT_TRUE(s.Flush().ok());
+  ASSERT_EQ(truncate(path_.c_str(), static_cast<off_t>(FileSize() - 5)), 0);
+
+  PeerStore after(path_, timers_, milliseconds(10));
+  ASSERT_TRUE(after.Load().ok());
+  EXPECT_EQ(after.All(), (std::vector<PeerRecord>{SamplePeer(1), SamplePeer(2)}));
+  EXPECT_EQ(FileSize(), good);
+  after.Update(SamplePeer(4));
+  ASSERT_TRUE(after.Flush().ok());
+  EXPECT_EQ(after.compactions(), 0u);
+  EXPECT_EQ(Reloaded(), (std::vector<PeerRecord>{SamplePeer(1), SamplePeer(2), SamplePeer(4)}));
+}
+
+TEST_F(PeerStoreJournalTest, CompactsWhenTheJournalOutgrowsTwiceTheSnapshot) {
+  PeerStore s(path_, timers_, milliseconds(10), /*min_journal_bytes=*/0);
+  for (int i = 1; i <= 10; ++i) s.Update(SamplePeer(i));
+  ASSERT_TRUE(s.Flush().ok());
+  const size_t snapshot = FileSize();
+  int writes = 0;
+  // Move peer 1 around: one small batch per write, until a compaction.
+  for (int64_t t = 1; s.compactions() == 1 && writes < 1000; ++t, ++writes) {
+    PeerRecord r = SamplePeer(1);
+    r.seen += t;
+    s.Update(r);
+    ASSERT_TRUE(s.Flush().ok());
+    ASSERT_LE(FileSize(), 3 * snapshot) << "the journal stays within twice the snapshot";
+  }
+  EXPECT_EQ(s.compactions(), 2u);
+  const size_t batch = EncodePeerBatch({PeerOp{false, SamplePeer(1)}}).size();
+  EXPECT_NEAR(writes, 2 * snapshot / batch + 1, 2);
+  EXPECT_EQ(FileSize(), snapshot) << "the compacted file is a snapshot again";
+  EXPECT_EQ(Read(path_).substr(0, 17), "ikevpn-inertia 2\n");
+  EXPECT_EQ(Reloaded(), s.All());
+}
+
+TEST_F(PeerStoreJournalTest, DamagedBatchKeepsWhatCameBeforeAndTheFileAside) {
+  PeerStore s(path_, timers_, milliseconds(10));
+  s.Update(SamplePeer(1));
+  ASSERT_TRUE(s.Flush().ok());
+  s.Update(SamplePeer(2));
+  ASSERT_TRUE(s.Flush().ok());
+  s.Update(SamplePeer(3));
+  ASSERT_TRUE(s.Flush().ok());
+  std::string text = Read(path_);
+  size_t at = text.find(" 192.0.2.2 ");
+  ASSERT_NE(at, std::string::npos);
+  text.replace(at, 11, " 192.0.2.7 ");
+  WriteRaw(text);
+
+  PeerStore after(path_, timers_, milliseconds(10));
+  Status st = after.Load();
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.message().find("checksum mismatch; kept the 1 peer(s) recorded before it, the damaged file as " +
+                              path_ + ".corrupt"),
+            std::string::npos)
+      << st.message();
+  EXPECT_EQ(after.All(), std::vector<PeerRecord>{SamplePeer(1)});
+  EXPECT_EQ(Read(path_ + ".corrupt"), text);
+  EXPECT_EQ(Reloaded(), std::vector<PeerRecord>{SamplePeer(1)}) << "the file was rewritten with what was good";
+}
+
+// The file main wrote before the journal existed (version 1).
+TEST_F(PeerStoreJournalTest, Version1FileIsReadAndRewrittenOnTheFirstWrite) {
+  const std::string v1 =
+      "ikevpn-inertia 1\n"
+      "peer 7277 2 636c69656e74312e6578616d706c652e6f7267 636c69656e74312e6578616d706c652e6f7267 192.0.2.1 500 0 - "
+      "1700000001\n"
+      "peer 7277 2 636c69656e74322e6578616d706c652e6f7267 636c69656e74322e6578616d706c652e6f7267 192.0.2.2 40002 1 "
+      "10.99.0.2 1700000002\n"
+      "end 2 992fdb68876eb1d4\n";
+  WriteRaw(v1);
+  PeerStore s(path_, timers_, milliseconds(10));
+  ASSERT_TRUE(s.Load().ok());
+  EXPECT_EQ(s.All(), (std::vector<PeerRecord>{SamplePeer(1), SamplePeer(2, true)}));
+  EXPECT_EQ(Read(path_), v1) << "reading changes nothing";
+  s.Update(SamplePeer(3));
+  AdvanceAndRun(clock_, timers_, milliseconds(10));
+  EXPECT_EQ(s.compactions(), 1u);
+  const std::string now = Read(path_);
+  EXPECT_EQ(now.substr(0, 17), "ikevpn-inertia 2\n");
+  EXPECT_EQ(Reloaded(), (std::vector<PeerRecord>{SamplePeer(1), SamplePeer(2, true), SamplePeer(3)}));
+}
+
+}  // namespace
+}  // namespace ikevpn::inertia
