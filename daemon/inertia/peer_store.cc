@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
+#include <thread>
 
 #include "daemon/base/atomic_file.h"
 #include "daemon/base/log.h"
@@ -21,10 +22,20 @@ constexpr size_t kMaxFileBytes = 256u << 20;
 
 }  // namespace
 
+struct PeerStore::Compaction {
+  uint64_t seq = 0;
+  std::thread worker;
+  // Set by the worker before it posts the finish, read after joining it.
+  Status written = Status::Ok();
+  size_t bytes = 0;
+};
+
 PeerStore::PeerStore(std::string path, Timers& timers, Duration flush_delay, size_t min_journal_bytes)
     : path_(std::move(path)), timers_(timers), flush_delay_(flush_delay), min_journal_bytes_(min_journal_bytes) {}
 
 PeerStore::~PeerStore() {
+  AbandonCompaction();
+  closing_ = true;  // the last write appends, whatever the journal's size
   if (flush_timer_ != kNoTimer) timers_.Cancel(flush_timer_);
   flush_timer_ = kNoTimer;
   if (Status s = Flush(); !s.ok()) IKEVPN_LOG(kDaemon, kError) << "inertia state: " << s.ToString();
@@ -32,6 +43,7 @@ PeerStore::~PeerStore() {
 }
 
 Status PeerStore::Load() {
+  AbandonCompaction();
   CloseJournal();
   peers_.clear();
   changed_.clear();
@@ -143,7 +155,9 @@ Status PeerStore::Flush() {
     return Status::Ok();
   }
   const std::string batch = EncodePeerBatch(ChangedOps());
-  if (journal_bytes_ + batch.size() > std::max(2 * snapshot_bytes_, min_journal_bytes_)) return Compact();
+  const size_t limit = std::max(2 * snapshot_bytes_, min_journal_bytes_);
+  const bool compact = !closing_ && journal_bytes_ + batch.size() > limit;
+  if (compact && !post_) return Compact();
   if (Status s = AppendDurably(journal_fd_, batch, path_); !s.ok()) {
     // Part of the batch may be in the file: only a compaction may follow it.
     CloseJournal();
@@ -154,10 +168,81 @@ Status PeerStore::Flush() {
   changed_.clear();
   dirty_ = false;
   ++writes_;
+  if (compaction_) {
+    since_snapshot_ += batch;
+  } else if (compact) {
+    StartCompaction();
+  }
   return Status::Ok();
 }
 
+void PeerStore::CompactOffLoop(Post post) { post_ = std::move(post); }
+
+// The snapshot is of the state the file holds now: every change is in a
+// completed batch. What is appended from here on is kept for the new file.
+void PeerStore::StartCompaction() {
+  compaction_ = std::make_unique<Compaction>();
+  Compaction* c = compaction_.get();
+  c->seq = ++compaction_seq_;
+  since_snapshot_.clear();
+  c->worker = std::thread([this, c, records = All(), path = path_, post = post_,
+                           alive = std::weak_ptr<int>(alive_)] {
+    const std::string snapshot = EncodePeerFile(records);
+    c->bytes = snapshot.size();
+    c->written = WriteSyncedTemp(path, snapshot);
+    post([this, alive, seq = c->seq] {
+      if (alive.lock()) FinishCompaction(seq);
+    });
+  });
+}
+
+void PeerStore::FinishCompaction(uint64_t seq) {
+  if (!compaction_ || compaction_->seq != seq) return;  // abandoned
+  compaction_->worker.join();
+  std::unique_ptr<Compaction> c = std::move(compaction_);
+  const std::string since = std::move(since_snapshot_);
+  since_snapshot_.clear();
+  const std::string tmp = path_ + ".tmp";
+  Status s = c->written;
+  if (s.ok() && journal_fd_ < 0) {
+    // An append failed meanwhile: the next write compacts inline.
+    s = Status(Code::kRetry, "the journal failed while compacting");
+  }
+  if (s.ok() && !since.empty()) {
+    int fd = ::open(tmp.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
+    s = fd < 0 ? ErrnoStatus("opening " + tmp, errno) : AppendDurably(fd, since, tmp);
+    if (fd >= 0) ::close(fd);
+  }
+  if (!s.ok()) {
+    ::unlink(tmp.c_str());
+    IKEVPN_LOG(kDaemon, kWarn) << "inertia state: compaction: " << s.ToString();
+    return;  // the old file, with every batch, stays
+  }
+  s = CommitTemp(path_);
+  // Whatever the rename did, the old file's descriptor is no longer PATH's.
+  CloseJournal();
+  if (!s.ok()) {
+    IKEVPN_LOG(kDaemon, kWarn) << "inertia state: compaction: " << s.ToString();
+    return;  // no journal: the next write compacts inline
+  }
+  snapshot_bytes_ = c->bytes;
+  journal_bytes_ = since.size();
+  bytes_written_ += c->bytes + since.size();
+  ++compactions_;
+  if (Status o = OpenJournal(c->bytes + since.size()); !o.ok())
+    IKEVPN_LOG(kDaemon, kWarn) << "inertia state: " << o.ToString();
+}
+
+void PeerStore::AbandonCompaction() {
+  if (!compaction_) return;
+  compaction_->worker.join();
+  compaction_.reset();
+  since_snapshot_.clear();
+  ::unlink((path_ + ".tmp").c_str());
+}
+
 Status PeerStore::Compact() {
+  AbandonCompaction();
   const std::string snapshot = EncodePeerFile(All());
   IKEVPN_RETURN_IF_ERROR(WriteFileAtomically(path_, snapshot));
   CloseJournal();

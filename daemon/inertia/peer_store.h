@@ -7,10 +7,14 @@
 // the write itself). A write appends one journal batch holding only the
 // peers that changed (peer_journal.h), so its cost follows the change, not
 // the number of peers remembered. When the journal outgrows twice the
-// snapshot (and `min_journal_bytes`), the write is a compaction instead: the
-// whole state as a new snapshot, written atomically (WriteFileAtomically),
-// which also starts an empty journal; its cost, spread over the batches that
-// filled the journal, is a constant per change.
+// snapshot (and `min_journal_bytes`), the file is compacted: the whole
+// state as a new snapshot, written atomically (temp file, fsync, rename,
+// directory fsync), which also starts an empty journal; its cost, spread
+// over the batches that filled the journal, is a constant per change. With
+// CompactOffLoop the snapshot is encoded and written on a worker thread
+// while writes go on appending to the old file; back on the owner's thread
+// the batches appended meanwhile are added to the new file, which then
+// replaces the old one. Otherwise the write that needs it compacts inline.
 //
 // After a crash at any point the file yields every change of every write
 // that completed; a batch cut short is recognised and ignored. A damaged
@@ -19,7 +23,9 @@
 // and the store goes on with what came before it.
 #pragma once
 
+#include <functional>
 #include <map>
+#include <memory>
 #include <set>
 #include <string>
 #include <tuple>
@@ -57,8 +63,16 @@ class PeerStore {
 
   // Writes now if anything changed since the last write.
   Status Flush();
-  // Writes the whole state as a new snapshot now (with an empty journal).
+  // Writes the whole state as a new snapshot now (with an empty journal),
+  // in place of a compaction running on a worker, if any.
   Status Compact();
+
+  // From now on compactions run on a worker thread; `post` must be
+  // thread-safe and run its function on the thread that owns the store
+  // (EventLoop::Post), which must outlive the store.
+  using Post = std::function<void(std::function<void()>)>;
+  void CompactOffLoop(Post post);
+  bool compacting() const { return compaction_ != nullptr; }
 
   std::vector<PeerRecord> All() const;
   size_t size() const { return peers_.size(); }
@@ -76,6 +90,10 @@ class PeerStore {
   Status OpenJournal(size_t valid_bytes);
   void CloseJournal();
   Status LoadText(const std::string& text);
+  struct Compaction;
+  void StartCompaction();
+  void FinishCompaction(uint64_t seq);
+  void AbandonCompaction();
 
   std::string path_;
   Timers& timers_;
@@ -91,6 +109,13 @@ class PeerStore {
   uint64_t writes_ = 0;
   uint64_t compactions_ = 0;
   uint64_t bytes_written_ = 0;
+  Post post_;
+  std::unique_ptr<Compaction> compaction_;  // on a worker
+  std::string since_snapshot_;              // the batches appended since it began
+  uint64_t compaction_seq_ = 0;
+  bool closing_ = false;  // in the destructor: no compaction
+  // What the worker's posted finish holds a weak reference to: gone with the store.
+  std::shared_ptr<int> alive_ = std::make_shared<int>(0);
 };
 
 }  // namespace ikevpn::inertia

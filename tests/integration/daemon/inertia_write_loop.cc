@@ -3,6 +3,9 @@
 //   inertia_write_loop write PATH   rewrites PATH through PeerStore, forever:
 //                                   generation g holds 300 peers seen at g;
 //                                   prints "done g" after each completed write
+//   inertia_write_loop write-offloop PATH
+//                                   the same with compactions on a worker
+//                                   thread (CompactOffLoop, as the daemon)
 //   inertia_write_loop check PATH   loads PATH (snapshot + journal); prints its
 //                                   generation, or the error and exits 1
 //
@@ -17,6 +20,7 @@
 #include "daemon/base/clock.h"
 #include "daemon/base/timers.h"
 #include "daemon/inertia/peer_store.h"
+#include "tests/unit/inertia/post_queue.h"
 
 using namespace ikevpn;
 using namespace ikevpn::inertia;
@@ -37,16 +41,22 @@ PeerRecord Peer(int i, int64_t generation) {
   return r;
 }
 
-int Write(const std::string& path) {
+int Write(const std::string& path, bool offloop) {
   SystemClock clock;
   TimerQueue timers(clock);
-  PeerStore store(path, timers);
+  // No minimum journal size: a compaction every third generation or so, so
+  // that kills land in both kinds of write.
+  PeerStore store(path, timers, std::chrono::milliseconds(250), /*min_journal_bytes=*/0);
+  // What the worker posts back runs between writes (the daemon's loop).
+  PostQueue loop;
+  if (offloop) store.CompactOffLoop(loop.Poster());
   for (int64_t g = 1;; ++g) {
     for (int i = 0; i < 300; ++i) store.Update(Peer(i, g));
     if (Status s = store.Flush(); !s.ok()) {
       std::fprintf(stderr, "%s\n", s.ToString().c_str());
       return 1;
     }
+    loop.RunPosted();
     std::string line = "done " + std::to_string(g) + "\n";
     if (::write(1, line.data(), line.size()) < 0) return 1;
   }
@@ -85,8 +95,9 @@ int Check(const std::string& path) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc == 3 && std::string(argv[1]) == "write") return Write(argv[2]);
+  if (argc == 3 && std::string(argv[1]) == "write") return Write(argv[2], false);
+  if (argc == 3 && std::string(argv[1]) == "write-offloop") return Write(argv[2], true);
   if (argc == 3 && std::string(argv[1]) == "check") return Check(argv[2]);
-  std::fprintf(stderr, "usage: %s write|check PATH\n", argv[0]);
+  std::fprintf(stderr, "usage: %s write|write-offloop|check PATH\n", argv[0]);
   return 2;
 }

@@ -151,16 +151,6 @@ TEST(PeerJournalTest, DamagedSnapshotIsAnError) {
   EXPECT_FALSE(ParsePeerLog(std::string_view(j.text).substr(0, j.snapshot.size() - 1)).ok());
 }
 
-// The file main wrote before the journal existed (EncodePeerFile of
-// SamplePeer(1) and SamplePeer(2, true), version 1).
-constexpr std::string_view kVersion1File =
-    "ikevpn-inertia 1\n"
-    "peer 7277 2 636c69656e74312e6578616d706c652e6f7267 636c69656e74312e6578616d706c652e6f7267 192.0.2.1 500 0 - "
-    "1700000001\n"
-    "peer 7277 2 636c69656e74322e6578616d706c652e6f7267 636c69656e74322e6578616d706c652e6f7267 192.0.2.2 40002 1 "
-    "10.99.0.2 1700000002\n"
-    "end 2 992fdb68876eb1d4\n";
-
 TEST(PeerJournalTest, ReadsVersion1Files) {
   auto log = ParsePeerLog(kVersion1File);
   ASSERT_TRUE(log.ok()) << log.status().ToString();

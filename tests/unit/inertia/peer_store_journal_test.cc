@@ -10,6 +10,7 @@
 
 #include "daemon/inertia/peer_journal.h"
 #include "daemon/inertia/peer_store.h"
+#include "tests/unit/inertia/post_queue.h"
 #include "tests/unit/inertia/test_records.h"
 
 namespace ikevpn::inertia {
@@ -33,6 +34,7 @@ class PeerStoreJournalTest : public ::testing::Test {
     return ss.str();
   }
   void WriteRaw(const std::string& content) { std::ofstream(path_, std::ios::binary) << content; }
+  bool Exists(const std::string& p) { return ::access(p.c_str(), F_OK) == 0; }
   size_t FileSize() {
     struct stat st {};
     return ::stat(path_.c_str(), &st) == 0 ? static_cast<size_t>(st.st_size) : 0;
@@ -163,13 +165,7 @@ TEST_F(PeerStoreJournalTest, DamagedBatchKeepsWhatCameBeforeAndTheFileAside) {
 
 // The file main wrote before the journal existed (version 1).
 TEST_F(PeerStoreJournalTest, Version1FileIsReadAndRewrittenOnTheFirstWrite) {
-  const std::string v1 =
-      "ikevpn-inertia 1\n"
-      "peer 7277 2 636c69656e74312e6578616d706c652e6f7267 636c69656e74312e6578616d706c652e6f7267 192.0.2.1 500 0 - "
-      "1700000001\n"
-      "peer 7277 2 636c69656e74322e6578616d706c652e6f7267 636c69656e74322e6578616d706c652e6f7267 192.0.2.2 40002 1 "
-      "10.99.0.2 1700000002\n"
-      "end 2 992fdb68876eb1d4\n";
+  const std::string v1(kVersion1File);
   WriteRaw(v1);
   PeerStore s(path_, timers_, milliseconds(10));
   ASSERT_TRUE(s.Load().ok());
@@ -181,6 +177,75 @@ TEST_F(PeerStoreJournalTest, Version1FileIsReadAndRewrittenOnTheFirstWrite) {
   const std::string now = Read(path_);
   EXPECT_EQ(now.substr(0, 17), "ikevpn-inertia 2\n");
   EXPECT_EQ(Reloaded(), (std::vector<PeerRecord>{SamplePeer(1), SamplePeer(2, true), SamplePeer(3)}));
+}
+
+// Moves peer 1 (one small batch per write) until a compaction starts.
+void WriteUntilCompacting(PeerStore& s, int64_t* t) {
+  for (int i = 0; !s.compacting() && i < 1000; ++i) {
+    PeerRecord r = SamplePeer(1);
+    r.seen += ++*t;
+    s.Update(r);
+    ASSERT_TRUE(s.Flush().ok());
+  }
+  ASSERT_TRUE(s.compacting());
+}
+
+TEST_F(PeerStoreJournalTest, CompactionOffTheLoopKeepsTheWritesMadeMeanwhile) {
+  PostQueue loop;
+  PeerStore s(path_, timers_, milliseconds(10), /*min_journal_bytes=*/0);
+  s.CompactOffLoop(loop.Poster());
+  for (int i = 1; i <= 10; ++i) s.Update(SamplePeer(i));
+  ASSERT_TRUE(s.Flush().ok());  // no journal yet: inline
+  ASSERT_EQ(s.compactions(), 1u);
+  const size_t snapshot = FileSize();
+  int64_t t = 0;
+  WriteUntilCompacting(s, &t);
+  // Writes go on while the worker writes the snapshot; a crash now leaves
+  // the old file, which has them all.
+  PeerRecord gone = SamplePeer(2);
+  s.Forget(gone.connection, gone.id_type, gone.id_data);
+  ASSERT_TRUE(s.Flush().ok());
+  s.Update(SamplePeer(11));
+  ASSERT_TRUE(s.Flush().ok());
+  EXPECT_GT(FileSize(), 3 * snapshot);
+  EXPECT_EQ(Reloaded(), s.All());
+
+  std::function<void()> finish = loop.Wait();  // the worker's finish
+  ASSERT_TRUE(finish);
+  finish();
+  EXPECT_FALSE(s.compacting());
+  EXPECT_EQ(s.compactions(), 2u);
+  const std::string forget = EncodePeerBatch({PeerOp{true, {gone.connection, gone.id_type, gone.id_data}}});
+  const std::string eleven = EncodePeerBatch({PeerOp{false, SamplePeer(11)}});
+  EXPECT_EQ(FileSize(), snapshot + forget.size() + eleven.size())
+      << "the new snapshot and the two batches written while it was made";
+  EXPECT_FALSE(Exists(path_ + ".tmp"));
+  EXPECT_EQ(Reloaded(), s.All());
+  // And appends go to the new file.
+  s.Update(SamplePeer(12));
+  ASSERT_TRUE(s.Flush().ok());
+  EXPECT_EQ(Reloaded(), s.All());
+  EXPECT_EQ(s.All().size(), 11u);
+}
+
+TEST_F(PeerStoreJournalTest, StoreGoneBeforeTheCompactionFinishes) {
+  PostQueue loop;
+  std::vector<PeerRecord> all;
+  {
+    PeerStore s(path_, timers_, milliseconds(10), 0);
+    s.CompactOffLoop(loop.Poster());
+    for (int i = 1; i <= 10; ++i) s.Update(SamplePeer(i));
+    ASSERT_TRUE(s.Flush().ok());
+    int64_t t = 0;
+    WriteUntilCompacting(s, &t);
+    s.Update(SamplePeer(20));
+    all = s.All();
+  }  // waits for the worker, writes the pending change to the old file
+  std::function<void()> finish = loop.Wait();
+  ASSERT_TRUE(finish);
+  finish();  // finds the store gone and does nothing
+  EXPECT_FALSE(Exists(path_ + ".tmp"));
+  EXPECT_EQ(Reloaded(), all);
 }
 
 }  // namespace
