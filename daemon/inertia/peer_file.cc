@@ -103,14 +103,23 @@ std::string PeerFileHashHex(std::string_view data) {
 
 bool ParsePeerFileHash(std::string_view hex, uint64_t* out) { return hex.size() == 16 && ParseNumber(hex, out, 16); }
 
-std::string EncodePeerOp(const PeerOp& op) {
-  const PeerRecord& r = op.record;
-  const std::string key = HexField(r.connection) + " " + std::to_string(r.id_type) + " " +
-                          (r.id_data.empty() ? std::string("-") : ToHex(r.id_data));
-  if (op.forget) return "forget " + key + "\n";
-  return "peer " + key + " " + HexField(r.id_text) + " " + r.address.address.ToString() + " " +
+namespace {
+
+std::string KeyFields(const PeerRecord& r) {
+  return HexField(r.connection) + " " + std::to_string(r.id_type) + " " +
+         (r.id_data.empty() ? std::string("-") : ToHex(r.id_data));
+}
+
+std::string PeerLine(const PeerRecord& r) {
+  return "peer " + KeyFields(r) + " " + HexField(r.id_text) + " " + r.address.address.ToString() + " " +
          std::to_string(r.address.port) + " " + (r.behind_nat ? "1" : "0") + " " +
          (r.virtual_ip ? r.virtual_ip->ToString() : std::string("-")) + " " + std::to_string(r.seen) + "\n";
+}
+
+}  // namespace
+
+std::string EncodePeerOp(const PeerOp& op) {
+  return op.forget ? "forget " + KeyFields(op.record) + "\n" : PeerLine(op.record);
 }
 
 Result<PeerOp> ParsePeerOp(std::string_view text, size_t line) {
@@ -130,12 +139,26 @@ Result<PeerOp> ParsePeerOp(std::string_view text, size_t line) {
   return LineError(line, "unknown record \"" + std::string(f[0].substr(0, 32)) + "\"");
 }
 
-std::string EncodePeerFile(const std::vector<PeerRecord>& records) {
+namespace {
+
+// `get` gives the record of an element of `records`.
+template <typename Records, typename Get>
+std::string EncodeSnapshot(const Records& records, Get get) {
   std::string out(kMagic2);
   out += '\n';
-  for (const PeerRecord& r : records) out += EncodePeerOp(PeerOp{false, r});
+  for (const auto& e : records) out += PeerLine(get(e));
   out += "end " + std::to_string(records.size()) + " " + PeerFileHashHex(out) + "\n";
   return out;
+}
+
+}  // namespace
+
+std::string EncodePeerFile(const std::vector<PeerRecord>& records) {
+  return EncodeSnapshot(records, [](const PeerRecord& r) -> const PeerRecord& { return r; });
+}
+
+std::string EncodeSharedPeerFile(const std::vector<std::shared_ptr<const PeerRecord>>& records) {
+  return EncodeSnapshot(records, [](const std::shared_ptr<const PeerRecord>& r) -> const PeerRecord& { return *r; });
 }
 
 Result<PeerSnapshot> ParsePeerSnapshot(std::string_view text) {

@@ -22,6 +22,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -60,6 +61,8 @@ struct PeerOp {
 
 // A snapshot file (the current version).
 std::string EncodePeerFile(const std::vector<PeerRecord>& records);
+// The same from records shared with the thread that owns them.
+std::string EncodeSharedPeerFile(const std::vector<std::shared_ptr<const PeerRecord>>& records);
 
 // The records of a snapshot file of either version with nothing after it,
 // or kInvalidArgument naming the line and what is wrong. Never crashes on

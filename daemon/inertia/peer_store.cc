@@ -65,14 +65,14 @@ Status PeerStore::LoadText(const std::string& text) {
   }
   for (PeerRecord& r : log->snapshot.records) {
     Key k{r.connection, r.id_type, r.id_data};
-    peers_[std::move(k)] = std::move(r);
+    peers_[std::move(k)] = std::make_shared<const PeerRecord>(std::move(r));
   }
   for (PeerOp& op : log->ops) {
     Key k{op.record.connection, op.record.id_type, op.record.id_data};
     if (op.forget) {
       peers_.erase(k);
     } else {
-      peers_[std::move(k)] = std::move(op.record);
+      peers_[std::move(k)] = std::make_shared<const PeerRecord>(std::move(op.record));
     }
   }
   if (!log->damage.empty()) {
@@ -103,9 +103,9 @@ Status PeerStore::LoadText(const std::string& text) {
 void PeerStore::Update(PeerRecord r) {
   Key k{r.connection, r.id_type, r.id_data};
   auto it = peers_.find(k);
-  if (it != peers_.end() && it->second == r) return;
+  if (it != peers_.end() && *it->second == r) return;
   changed_.insert(k);
-  peers_[std::move(k)] = std::move(r);
+  peers_[std::move(k)] = std::make_shared<const PeerRecord>(std::move(r));
   ScheduleFlush();
 }
 
@@ -137,7 +137,7 @@ std::vector<PeerOp> PeerStore::ChangedOps() const {
   for (const Key& k : changed_) {
     auto it = peers_.find(k);
     if (it != peers_.end()) {
-      ops.push_back(PeerOp{false, it->second});
+      ops.push_back(PeerOp{false, *it->second});
     } else {
       PeerOp op{true, {}};
       std::tie(op.record.connection, op.record.id_type, op.record.id_data) = k;
@@ -185,9 +185,14 @@ void PeerStore::StartCompaction() {
   Compaction* c = compaction_.get();
   c->seq = ++compaction_seq_;
   since_snapshot_.clear();
-  c->worker = std::thread([this, c, records = All(), path = path_, post = post_,
+  // The records are immutable and shared: the worker holds them as they are
+  // now while the loop replaces them.
+  std::vector<std::shared_ptr<const PeerRecord>> records;
+  records.reserve(peers_.size());
+  for (const auto& [k, r] : peers_) records.push_back(r);
+  c->worker = std::thread([this, c, records = std::move(records), path = path_, post = post_,
                            alive = std::weak_ptr<int>(alive_)] {
-    const std::string snapshot = EncodePeerFile(records);
+    const std::string snapshot = EncodeSharedPeerFile(records);
     c->bytes = snapshot.size();
     c->written = WriteSyncedTemp(path, snapshot);
     post([this, alive, seq = c->seq] {
@@ -282,7 +287,7 @@ void PeerStore::CloseJournal() {
 std::vector<PeerRecord> PeerStore::All() const {
   std::vector<PeerRecord> out;
   out.reserve(peers_.size());
-  for (const auto& [k, r] : peers_) out.push_back(r);
+  for (const auto& [k, r] : peers_) out.push_back(*r);
   return out;
 }
 

@@ -99,7 +99,8 @@ class PeerStore {
   Timers& timers_;
   Duration flush_delay_;
   size_t min_journal_bytes_;
-  std::map<Key, PeerRecord> peers_;
+  // Shared with a compaction's worker, which encodes them: never changed in place.
+  std::map<Key, std::shared_ptr<const PeerRecord>> peers_;
   std::set<Key> changed_;  // since the last write
   bool dirty_ = false;
   TimerId flush_timer_ = kNoTimer;
