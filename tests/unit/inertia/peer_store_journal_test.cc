@@ -11,6 +11,7 @@
 #include "daemon/inertia/peer_journal.h"
 #include "daemon/inertia/peer_store.h"
 #include "tests/unit/inertia/post_queue.h"
+#include "tests/unit/inertia/store_dir_test.h"
 #include "tests/unit/inertia/test_records.h"
 
 namespace ikevpn::inertia {
@@ -18,23 +19,14 @@ namespace {
 
 using std::chrono::milliseconds;
 
-class PeerStoreJournalTest : public ::testing::Test {
+class PeerStoreJournalTest : public StoreDirTest {
  protected:
-  void SetUp() override {
-    char tmpl[] = "/tmp/peer_store_journal_test.XXXXXX";
-    ASSERT_NE(mkdtemp(tmpl), nullptr);
-    dir_ = tmpl;
-    path_ = dir_ + "/inertia";
-  }
-  void TearDown() override { std::system(("rm -rf " + dir_).c_str()); }
   std::string Read(const std::string& p) {
     std::ifstream in(p, std::ios::binary);
     std::stringstream ss;
     ss << in.rdbuf();
     return ss.str();
   }
-  void WriteRaw(const std::string& content) { std::ofstream(path_, std::ios::binary) << content; }
-  bool Exists(const std::string& p) { return ::access(p.c_str(), F_OK) == 0; }
   size_t FileSize() {
     struct stat st {};
     return ::stat(path_.c_str(), &st) == 0 ? static_cast<size_t>(st.st_size) : 0;
@@ -45,10 +37,13 @@ class PeerStoreJournalTest : public ::testing::Test {
     EXPECT_TRUE(s.ok()) << s.ToString();
     return again.All();
   }
-
-  FakeClock clock_;
-  TimerQueue timers_{clock_};
-  std::string dir_, path_;
+  // One write per peer.
+  void WriteEach(PeerStore& s, const std::vector<PeerRecord>& peers) {
+    for (const PeerRecord& r : peers) {
+      s.Update(r);
+      ASSERT_TRUE(s.Flush().ok());
+    }
+  }
 };
 
 TEST_F(PeerStoreJournalTest, AWriteAppendsOnlyTheChangedPeers) {
@@ -96,13 +91,9 @@ TEST_F(PeerStoreJournalTest, ForgetsAndUpdatesReplayAfterAReload) {
 // the next batch follows the good ones rather than the torn bytes.
 TEST_F(PeerStoreJournalTest, TornTailIsCutOffBeforeTheNextAppend) {
   PeerStore s(path_, timers_, milliseconds(10));
-  s.Update(SamplePeer(1));
-  ASSERT_TRUE(s.Flush().ok());
-  s.Update(SamplePeer(2));
-  ASSERT_TRUE(s.Flush().ok());
+  WriteEach(s, {SamplePeer(1), SamplePeer(2)});  // a snapshot and a batch
   const size_t good = FileSize();
-  s.Update(SamplePeer(3));
-  ASSERT_TRUE(s.Flush().ok());
+  WriteEach(s, {SamplePeer(3)});
   ASSERT_EQ(truncate(path_.c_str(), static_cast<off_t>(FileSize() - 5)), 0);
 
   PeerStore after(path_, timers_, milliseconds(10));
@@ -139,12 +130,7 @@ TEST_F(PeerStoreJournalTest, CompactsWhenTheJournalOutgrowsTwiceTheSnapshot) {
 
 TEST_F(PeerStoreJournalTest, DamagedBatchKeepsWhatCameBeforeAndTheFileAside) {
   PeerStore s(path_, timers_, milliseconds(10));
-  s.Update(SamplePeer(1));
-  ASSERT_TRUE(s.Flush().ok());
-  s.Update(SamplePeer(2));
-  ASSERT_TRUE(s.Flush().ok());
-  s.Update(SamplePeer(3));
-  ASSERT_TRUE(s.Flush().ok());
+  WriteEach(s, {SamplePeer(1), SamplePeer(2), SamplePeer(3)});  // a snapshot and two batches
   std::string text = Read(path_);
   size_t at = text.find(" 192.0.2.2 ");
   ASSERT_NE(at, std::string::npos);
