@@ -187,10 +187,7 @@ void PeerStore::StartCompaction() {
   since_snapshot_.clear();
   // The records are immutable and shared: the worker holds them as they are
   // now while the loop replaces them.
-  std::vector<std::shared_ptr<const PeerRecord>> records;
-  records.reserve(peers_.size());
-  for (const auto& [k, r] : peers_) records.push_back(r);
-  c->worker = std::thread([this, c, records = std::move(records), path = path_, post = post_,
+  c->worker = std::thread([this, c, records = SharedRecords(), path = path_, post = post_,
                            alive = std::weak_ptr<int>(alive_)] {
     const std::string snapshot = EncodeSharedPeerFile(records);
     c->bytes = snapshot.size();
@@ -248,7 +245,7 @@ void PeerStore::AbandonCompaction() {
 
 Status PeerStore::Compact() {
   AbandonCompaction();
-  const std::string snapshot = EncodePeerFile(All());
+  const std::string snapshot = EncodeSharedPeerFile(SharedRecords());
   IKEVPN_RETURN_IF_ERROR(WriteFileAtomically(path_, snapshot));
   CloseJournal();
   snapshot_bytes_ = snapshot.size();
@@ -282,6 +279,13 @@ Status PeerStore::OpenJournal(size_t valid_bytes) {
 void PeerStore::CloseJournal() {
   if (journal_fd_ >= 0) ::close(journal_fd_);
   journal_fd_ = -1;
+}
+
+std::vector<std::shared_ptr<const PeerRecord>> PeerStore::SharedRecords() const {
+  std::vector<std::shared_ptr<const PeerRecord>> out;
+  out.reserve(peers_.size());
+  for (const auto& [k, r] : peers_) out.push_back(r);
+  return out;
 }
 
 std::vector<PeerRecord> PeerStore::All() const {

@@ -86,6 +86,7 @@ class PeerStore {
   void ScheduleFlush();
   void ScheduleFlushIn(Duration delay);
   std::vector<PeerOp> ChangedOps() const;
+  std::vector<std::shared_ptr<const PeerRecord>> SharedRecords() const;
   // Opens the file for appending, cut to `valid_bytes` if longer.
   Status OpenJournal(size_t valid_bytes);
   void CloseJournal();
