@@ -107,6 +107,8 @@ Status Daemon::Start() {
   backend_.kernel->SetListener(engine_.get());
   const std::string state_dir = StateDir(options_, parsed.config.global);
   inertia_ = std::make_unique<InertiaService>(*engine_, clock_, loop_, state_dir);
+  // A compaction of a big state file must not stall the loop.
+  inertia_->CompactOffLoop([this](std::function<void()> fn) { loop_.Post(std::move(fn)); });
   addresses_ = std::make_unique<net::AddressMonitor>(loop_, [this] {
     if (engine_) ike::OnLocalAddressesChanged(*engine_);
   });

@@ -35,6 +35,9 @@ class InertiaService {
   void OnPeerSeen(const ike::PeerSighting& s);
   void OnEvent(const api::Event& e);
 
+  // Compactions of the state file on a worker thread (PeerStore::CompactOffLoop).
+  void CompactOffLoop(inertia::PeerStore::Post post) { store_.CompactOffLoop(std::move(post)); }
+
   const inertia::PeerStore& store() const { return store_; }
 
   // Whether an IKE_SA that went down with `cause` makes its peer forgotten.

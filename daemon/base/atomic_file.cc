@@ -50,7 +50,7 @@ Status WriteAll(int fd, std::string_view data, const std::string& path) {
 
 }  // namespace
 
-Status WriteFileAtomically(const std::string& path, std::string_view content, unsigned mode) {
+Status WriteSyncedTemp(const std::string& path, std::string_view content, unsigned mode) {
   const std::string tmp = path + ".tmp";
   Fd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode));
   if (fd.get() < 0) return ErrnoStatus("creating " + tmp, errno);
@@ -63,6 +63,11 @@ Status WriteFileAtomically(const std::string& path, std::string_view content, un
     ::unlink(tmp.c_str());
     return s;
   }
+  return Status::Ok();
+}
+
+Status CommitTemp(const std::string& path) {
+  const std::string tmp = path + ".tmp";
   if (::rename(tmp.c_str(), path.c_str()) != 0) {
     Status s = ErrnoStatus("renaming " + tmp + " to " + path, errno);
     ::unlink(tmp.c_str());
@@ -72,6 +77,17 @@ Status WriteFileAtomically(const std::string& path, std::string_view content, un
   const std::string dir = DirOf(path);
   Fd dfd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (dfd.get() < 0 || ::fsync(dfd.get()) != 0) return ErrnoStatus("syncing directory " + dir, errno);
+  return Status::Ok();
+}
+
+Status WriteFileAtomically(const std::string& path, std::string_view content, unsigned mode) {
+  IKEVPN_RETURN_IF_ERROR(WriteSyncedTemp(path, content, mode));
+  return CommitTemp(path);
+}
+
+Status AppendDurably(int fd, std::string_view data, const std::string& path) {
+  IKEVPN_RETURN_IF_ERROR(WriteAll(fd, data, path));
+  if (::fdatasync(fd) != 0) return ErrnoStatus("syncing " + path, errno);
   return Status::Ok();
 }
 

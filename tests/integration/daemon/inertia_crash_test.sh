@@ -1,9 +1,11 @@
 #!/bin/bash
 # The inertia state file survives kill -9 in the middle of a write: a
-# writer rewrites it in a loop (PeerStore: temp file + fsync + rename +
-# directory fsync) and is killed at random moments, 30 times. After each
-# kill the file must parse and hold the last completed generation or the
-# one that was being written, never a mix or a torn file.
+# writer updates its 300 peers in a loop (PeerStore: one journal batch per
+# generation, appended + fdatasync; every third or so a compaction:
+# temp file + fsync + rename + directory fsync; in even rounds on a worker
+# thread, as in the daemon, while batches go on) and is killed at random
+# moments, 30 times. After each kill the file must load and hold the last
+# completed generation or the one that was being written, never a mix.
 #
 # usage: inertia_crash_test.sh INERTIA_WRITE_LOOP
 set -u
@@ -14,7 +16,9 @@ STATE=$DIR/inertia
 fail=0
 prev=none  # the file's generation before this round's writer started
 for round in $(seq 30); do
-  "$TOOL" write "$STATE" >"$DIR/out" 2>"$DIR/err" &
+  mode=write
+  [ $((round % 2)) = 0 ] && mode=write-offloop
+  "$TOOL" $mode "$STATE" >"$DIR/out" 2>"$DIR/err" &
   pid=$!
   # Let it write a few generations, then kill it somewhere in a write.
   sleep "0.0$((RANDOM % 9 + 1))$((RANDOM % 10))"
@@ -36,7 +40,7 @@ for round in $(seq 30); do
     echo "FAIL round $round: file holds generation $got, last completed $last"
     fail=1
   else
-    echo "ok   round $round: generation $got (last completed $last)"
+    echo "ok   round $round ($mode): generation $got (last completed $last)"
   fi
   prev=$got
 done

@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "daemon/base/atomic_file.h"
+#include "tests/unit/inertia/store_dir_test.h"
 #include "tests/unit/inertia/test_records.h"
 
 namespace ikevpn::inertia {
@@ -14,22 +15,7 @@ namespace {
 
 using std::chrono::milliseconds;
 
-class PeerStoreTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    char tmpl[] = "/tmp/peer_store_test.XXXXXX";
-    ASSERT_NE(mkdtemp(tmpl), nullptr);
-    dir_ = tmpl;
-    path_ = dir_ + "/inertia";
-  }
-  void TearDown() override { std::system(("rm -rf " + dir_).c_str()); }
-  void WriteRaw(const std::string& content) { std::ofstream(path_, std::ios::binary) << content; }
-  bool Exists(const std::string& p) { return access(p.c_str(), F_OK) == 0; }
-
-  FakeClock clock_;
-  TimerQueue timers_{clock_};
-  std::string dir_, path_;
-};
+using PeerStoreTest = StoreDirTest;
 
 TEST_F(PeerStoreTest, MissingFileIsAnEmptyStore) {
   PeerStore s(path_, timers_);

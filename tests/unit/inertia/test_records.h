@@ -18,4 +18,14 @@ inline PeerRecord SamplePeer(int n, bool nat = false) {
   return r;
 }
 
+// A file main wrote before the journal existed: version 1, EncodePeerFile
+// of SamplePeer(1) and SamplePeer(2, true) by that version's code.
+constexpr std::string_view kVersion1File =
+    "ikevpn-inertia 1\n"
+    "peer 7277 2 636c69656e74312e6578616d706c652e6f7267 636c69656e74312e6578616d706c652e6f7267 192.0.2.1 500 0 - "
+    "1700000001\n"
+    "peer 7277 2 636c69656e74322e6578616d706c652e6f7267 636c69656e74322e6578616d706c652e6f7267 192.0.2.2 40002 1 "
+    "10.99.0.2 1700000002\n"
+    "end 2 992fdb68876eb1d4\n";
+
 }  // namespace ikevpn::inertia
