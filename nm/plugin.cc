@@ -257,7 +257,8 @@ void Plugin::OnOwnerChanged(const std::string& name, const std::string& new_owne
   std::string gone = presence_.OnOwnerChanged(name, new_owner);
   if (gone.empty()) return;
   if (state_ != ServiceState::kStarting && state_ != ServiceState::kStarted) return;
-  // While starting too: the pending Up may still wait for its timeout.
+  // While starting too, without waiting for the pending Up to fail: its
+  // reply is stale once Stop() has run.
   Fail(FailureReason::kConnectFailed, gone + "; the tunnel went with it");
 }
 
