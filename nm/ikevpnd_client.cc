@@ -7,9 +7,10 @@
 namespace ikevpn::nm {
 namespace {
 
-constexpr char kService[] = "net.ikevpn.Daemon1";
 constexpr char kPath[] = "/net/ikevpn/Daemon1";
 constexpr char kInterface[] = "net.ikevpn.Daemon1";
+constexpr char kBusService[] = "org.freedesktop.DBus";
+constexpr char kBusPath[] = "/org/freedesktop/DBus";
 using Dict = std::map<std::string, sdbus::Variant>;
 
 Status FromError(const sdbus::Error& e) {
@@ -46,16 +47,43 @@ T Get(const Dict& d, const char* key, T fallback = T()) {
 
 }  // namespace
 
-IkevpndClient::IkevpndClient(sdbus::IConnection& bus, EventFn on_event)
-    : proxy_(sdbus::createProxy(bus, kService, kPath)) {
+IkevpndClient::IkevpndClient(sdbus::IConnection& bus, EventFn on_event, OwnerFn on_owner)
+    : proxy_(sdbus::createProxy(bus, kIkevpndService, kPath)),
+      bus_proxy_(sdbus::createProxy(bus, kBusService, kBusPath)) {
   proxy_->uponSignal("Event").onInterface(kInterface).call(
       [fn = std::move(on_event)](const std::string& kind, const std::string& conn, const Dict& details) {
         fn(kind, conn, details);
       });
   proxy_->finishRegistration();
+  // arg0 keeps the bus from sending us every other name's changes.
+  owner_match_ = bus.addMatch(
+      std::string("type='signal',sender='") + kBusService + "',path='" + kBusPath + "',interface='" +
+          kBusService + "',member='NameOwnerChanged',arg0='" + kIkevpndService + "'",
+      [fn = std::move(on_owner)](sdbus::Message& msg) {
+        std::string name, old_owner, new_owner;
+        try {
+          msg >> name >> old_owner >> new_owner;
+        } catch (const sdbus::Error&) {
+          return;  // not from the bus daemon's signature; nothing to act on
+        }
+        fn(name, new_owner);
+      });
 }
 
 IkevpndClient::~IkevpndClient() = default;
+
+Result<std::string> IkevpndClient::Owner() {
+  std::string owner;
+  try {
+    bus_proxy_->callMethod("GetNameOwner").onInterface(kBusService).withArguments(
+        std::string(kIkevpndService)).storeResultsTo(owner);
+  } catch (const sdbus::Error& e) {
+    if (e.getName() == "org.freedesktop.DBus.Error.NameHasNoOwner")
+      return Status(Code::kNotFound, std::string(kIkevpndService) + " has no owner: ikevpnd is not running");
+    return FromError(e);
+  }
+  return owner;
+}
 
 Status IkevpndClient::AddConnection(const std::string& name, const StringMap& settings) {
   return Call([&] {

@@ -28,14 +28,23 @@ class IProxy;
 
 namespace ikevpn::nm {
 
+// ikevpnd's well-known bus name.
+inline constexpr char kIkevpndService[] = "net.ikevpn.Daemon1";
+
 class IkevpndClient {
  public:
   using EventFn = std::function<void(const std::string& kind, const std::string& connection,
                                      const VariantMap& details)>;
+  // NameOwnerChanged for kIkevpndService: the name and its new owner ("" = none).
+  using OwnerFn = std::function<void(const std::string& name, const std::string& new_owner)>;
 
-  // `bus` must outlive this object. `on_event` gets every Event signal.
-  IkevpndClient(sdbus::IConnection& bus, EventFn on_event);
+  // `bus` must outlive this object. `on_event` gets every Event signal,
+  // `on_owner` every change of kIkevpndService's owner.
+  IkevpndClient(sdbus::IConnection& bus, EventFn on_event, OwnerFn on_owner);
   ~IkevpndClient();
+
+  // The unique name that owns kIkevpndService now; kNotFound if nobody does.
+  Result<std::string> Owner();
 
   Status AddConnection(const std::string& name, const StringMap& settings);
   Status RemoveConnection(const std::string& name);
@@ -53,6 +62,8 @@ class IkevpndClient {
 
  private:
   std::unique_ptr<sdbus::IProxy> proxy_;
+  std::unique_ptr<sdbus::IProxy> bus_proxy_;  // org.freedesktop.DBus
+  sdbus::Slot owner_match_;
 };
 
 }  // namespace ikevpn::nm

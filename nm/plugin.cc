@@ -73,9 +73,12 @@ Plugin::Plugin(sdbus::IConnection& bus, EventLoop& loop, std::function<void()> a
       loop_(loop),
       after_send_(std::move(after_send)),
       quit_(std::move(quit)),
-      ikevpnd_(bus, [this](const std::string& kind, const std::string& conn, const VariantMap& d) {
-        OnEvent(kind, conn, d);
-      }) {
+      ikevpnd_(
+          bus,
+          [this](const std::string& kind, const std::string& conn, const VariantMap& d) {
+            OnEvent(kind, conn, d);
+          },
+          [this](const std::string& name, const std::string& owner) { OnOwnerChanged(name, owner); }) {
   registerAdaptor();
   ScheduleQuit();
 }
@@ -104,6 +107,14 @@ void Plugin::Connect(const Settings& connection) {
     settings_.ikevpn["interface"] = settings_.interface;
   }
 
+  // The ikevpnd that gets the connection; if it goes, so does the connection.
+  auto owner = ikevpnd_.Owner();
+  if (!owner.ok()) {
+    name_.clear();
+    IKEVPN_LOG(kCtl, kError) << "cannot reach ikevpnd: " << owner.status().message();
+    Throw("LaunchFailed", "ikevpnd: " + owner.status().message());
+  }
+  presence_.Pin(*owner);
   Status added = ikevpnd_.AddConnection(name_, settings_.ikevpn);
   if (added.code() == Code::kExists) {
     // Left over by an earlier plugin process that did not get to clean up.
@@ -115,12 +126,13 @@ void Plugin::Connect(const Settings& connection) {
   if (!added.ok()) {
     std::string name = name_;
     name_.clear();
+    presence_.Unpin();
     IKEVPN_LOG(kCtl, kError) << "ikevpnd refused connection " << name << ": " << added.message();
     Throw(added.code() == Code::kInvalidArgument ? "InvalidConnection" : "LaunchFailed",
           "ikevpnd: " + added.message());
   }
-  IKEVPN_LOG(kCtl, kInfo) << "connection '" << id << "' is ikevpnd connection " << name_ << " on "
-                          << settings_.interface << ", gateway " << settings_.ikevpn["remote"];
+  IKEVPN_LOG(kCtl, kInfo) << "connection '" << id << "' is ikevpnd (" << *owner << ") connection " << name_
+                          << " on " << settings_.interface << ", gateway " << settings_.ikevpn["remote"];
   loop_.Cancel(quit_timer_);
   quit_timer_ = kNoTimer;
   SetState(ServiceState::kStarting);  // before the reply, as NetworkManager expects
@@ -241,6 +253,15 @@ void Plugin::OnEvent(const std::string& kind, const std::string& connection, con
   if (down) Fail(FailureReason::kConnectFailed, "the tunnel went down" + (reason.empty() ? "" : ": " + reason));
 }
 
+void Plugin::OnOwnerChanged(const std::string& name, const std::string& new_owner) {
+  std::string gone = presence_.OnOwnerChanged(name, new_owner);
+  if (gone.empty()) return;
+  if (state_ != ServiceState::kStarting && state_ != ServiceState::kStarted) return;
+  // While starting too, without waiting for the pending Up to fail: its
+  // reply is stale once Stop() has run.
+  Fail(FailureReason::kConnectFailed, gone + "; the tunnel went with it");
+}
+
 void Plugin::Fail(FailureReason reason, const std::string& why) {
   IKEVPN_LOG(kCtl, kError) << (name_.empty() ? "connection" : name_) << " failed (" << Name(reason)
                            << "): " << why;
@@ -257,8 +278,15 @@ void Plugin::Stop() {
 }
 
 void Plugin::TearDown() {
+  bool gone = presence_.gone();
+  presence_.Unpin();
   if (name_.empty()) return;
   std::string name = std::exchange(name_, "");
+  if (gone) {
+    // Down/RemoveConnection would reach nobody, or an ikevpnd that never had it.
+    IKEVPN_LOG(kCtl, kInfo) << name << " was lost with its ikevpnd; nothing to tear down";
+    return;
+  }
   if (Status s = ikevpnd_.Down(name); !s.ok() && s.code() != Code::kNotFound)
     IKEVPN_LOG(kCtl, kWarn) << "ikevpnd Down " << name << ": " << s.message();
   if (Status s = ikevpnd_.RemoveConnection(name); !s.ok() && s.code() != Code::kNotFound)

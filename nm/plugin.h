@@ -10,6 +10,9 @@
 //                   StateChanged(STOPPING), Down + RemoveConnection, StateChanged(STOPPED).
 //   Disconnect   -> STOPPING, Down + RemoveConnection, STOPPED.
 //   the tunnel dies after STARTED -> failure (CONNECT_FAILED).
+//   ikevpnd leaves the bus, or its name gets another owner, while STARTING
+//   or STARTED -> failure (CONNECT_FAILED) without Down/RemoveConnection:
+//   the runtime connection was lost with that ikevpnd (IkevpndPresence).
 // One connection per process; `quit` runs a while after the plugin stopped
 // (NetworkManager starts it again for the next connection).
 //
@@ -23,6 +26,7 @@
 
 #include "daemon/base/event_loop.h"
 #include "nm/ikevpnd_client.h"
+#include "nm/ikevpnd_presence.h"
 #include "nm/vpn_settings.h"
 #include "nm_plugin_gen/plugin_adaptor.h"
 
@@ -73,6 +77,7 @@ class Plugin final
   std::string PickInterface();
   void OnUp(uint64_t attempt, const Status& status);
   void OnEvent(const std::string& kind, const std::string& connection, const VariantMap& details);
+  void OnOwnerChanged(const std::string& name, const std::string& new_owner);
   void Fail(FailureReason reason, const std::string& why);
   void Stop();  // STOPPING, tear down, STOPPED
   void TearDown();
@@ -82,6 +87,7 @@ class Plugin final
   EventLoop& loop_;
   std::function<void()> after_send_;
   std::function<void()> quit_;
+  IkevpndPresence presence_;  // declared before ikevpnd_, whose signals reach it
   IkevpndClient ikevpnd_;
   ServiceState state_ = ServiceState::kInit;
   std::string name_;  // the ikevpnd connection, "" when none

@@ -13,6 +13,10 @@
 # it, `nmcli connection down` must delete the SAs on both ends. Then a
 # connection with a wrong PSK must fail with LOGIN_FAILED, and a tunnel the
 # responder deletes after activation must deactivate the connection.
+# Then the client's ikevpnd is SIGKILLed while the VPN is up: NetworkManager
+# must deactivate it (the plugin saw ikevpnd leave the bus), and after
+# ikevpnd is started again the VPN must come up and carry traffic; the same
+# with an ikevpnd that is started again at once (its name gets a new owner).
 #
 # usage: nm_plugin_test.sh IKEVPND IKEVPNCTL NM_IKEVPN_SERVICE NAME_FILE POLICY_FILE...
 set -u
@@ -27,7 +31,7 @@ if ! command -v NetworkManager >/dev/null || ! command -v nmcli >/dev/null; then
   echo "SKIP: NetworkManager is not installed (IKEVPN_DEPS=nm scripts/install-deps.sh installs it)"
   exit 77
 fi
-NT_TIMEOUT=110 nt_init nm dbus-daemon unshare nsenter
+NT_TIMEOUT=200 nt_init nm dbus-daemon unshare nsenter
 
 C=$(nt_ns c) G=$(nt_ns g)
 nt_veth "$C" vC - "$G" vG 192.0.2.2/24
@@ -198,5 +202,61 @@ nt_wait 15 "NetworkManager deactivated ike" sh -c \
 OUT=$(ctl_json list)
 nt_check "client: the runtime connection was removed" "$NT_PY" -c '
 import json,sys; d=json.loads(sys.argv[1]); assert not [x for x in d["connections"] if x["name"].startswith("nm-")], d' "$OUT"
+
+# start_c LABEL: (re)starts the client's ikevpnd in c, log LABEL.log.
+start_c() {
+  in_c_bg "$1" "$IKEVPND" -f -c "$NT_DIR/c.conf" --state-dir "$NT_DIR/state-c" --bus system
+  NT_PID[c]=$NT_LAST_PID
+}
+# up_and_ping WHAT: nmcli up ike, then a ping through the interface ikevpnd reports.
+up_and_ping() {
+  nt_check "nmcli connection up ike ($1)" nm --wait 60 connection up ike || return 1
+  local out iface
+  out=$(ctl_json list)
+  iface=$("$NT_PY" -c '
+import json,sys; d=json.loads(sys.argv[1]); print([x for x in d["connections"] if x["name"].startswith("nm-") and x["state"]=="up"][0]["interface"])' "$out" 2>/dev/null)
+  nt_check "ikevpnd ($1) reports the runtime connection up on an ipsecN ('$iface')" sh -c "echo '$iface' | grep -qE '^ipsec[0-9]+$'"
+  nt_check "ping 10.2.0.1 through $iface ($1)" nt_exec "$C" ping -c 3 -i 0.2 -W 2 10.2.0.1
+}
+not_active() { ! in_c nmcli -g NAME connection show --active | grep -qx ike; }
+# The plugin's "failed (CONNECT_FAILED): ikevpnd ... " line after plugin.log line $1.
+plugin_saw_ikevpnd_go() {
+  tail -n +$(($1 + 1)) "$NT_DIR/plugin.log" | grep -qE "failed \(CONNECT_FAILED\): ikevpnd (\(:[0-9.]+\) left the bus|was replaced)"
+}
+
+echo "-- ikevpnd is SIGKILLed while the VPN is up"
+nt_check "responder starts again" nt_daemon g "$G" "$NT_DIR/g.conf" --bus none
+up_and_ping "before the kill"
+nt_check "NT_PID[c] is the ikevpnd process itself" sh -c "[ \"\$(readlink /proc/${NT_PID[c]}/exe)\" = '$IKEVPND' ]"
+MARK_P=$(wc -l <"$NT_DIR/plugin.log")
+MARK_NM=$(wc -l <"$NT_DIR/nm.log")
+T0=$(nt_now_ms)
+kill -KILL "${NT_PID[c]}"
+nt_wait 30 "plugin: ikevpnd left the bus -> CONNECT_FAILED" plugin_saw_ikevpnd_go "$MARK_P"
+nt_wait 30 "NetworkManager deactivated ike" not_active
+echo "   NetworkManager deactivated ike $(( $(nt_now_ms) - T0 )) ms after the SIGKILL"
+nt_check "NetworkManager got the plugin's failure connect-failed" sh -c \
+  "tail -n +$((MARK_NM + 1)) '$NT_DIR/nm.log' | grep -qiE 'connect.failed'"
+nt_check "NetworkManager got the plugin's state stopped" sh -c \
+  "tail -n +$((MARK_NM + 1)) '$NT_DIR/nm.log' | grep -q 'dbus: state changed: stopped'"
+nt_check "plugin: no Down/RemoveConnection sent to a vanished ikevpnd" sh -c \
+  "tail -n +$((MARK_P + 1)) '$NT_DIR/plugin.log' | grep -q 'was lost with its ikevpnd' &&
+   ! tail -n +$((MARK_P + 1)) '$NT_DIR/plugin.log' | grep -q 'ikevpnd Down\|ikevpnd RemoveConnection'"
+nt_check_not "nmcli connection up ike fails while ikevpnd is down" nm --wait 20 connection up ike
+start_c c2
+nt_wait 10 "ikevpnd in c started again" nt_log_has c2 "ready:"
+up_and_ping "after the restart"
+
+echo "-- ikevpnd is SIGKILLed and started again at once"
+MARK_P=$(wc -l <"$NT_DIR/plugin.log")
+T0=$(nt_now_ms)
+kill -KILL "${NT_PID[c]}"
+start_c c3
+nt_wait 30 "plugin: the old ikevpnd is gone -> CONNECT_FAILED" plugin_saw_ikevpnd_go "$MARK_P"
+nt_wait 30 "NetworkManager deactivated ike although ikevpnd is back" not_active
+echo "   NetworkManager deactivated ike $(( $(nt_now_ms) - T0 )) ms after the SIGKILL"
+nt_wait 10 "ikevpnd in c runs again" nt_log_has c3 "ready:"
+up_and_ping "after the quick restart"
+nt_check "nmcli connection down ike" nm --wait 20 connection down ike
 kill -TERM "$NM_PID" 2>/dev/null
 nt_finish
